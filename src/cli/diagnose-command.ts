@@ -1,0 +1,55 @@
+/** `kubetriage diagnose`: read cluster state from files, diagnose it, print the incidents. */
+import { stringify } from 'yaml';
+import { ClusterGraph } from '../cluster/graph.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import type { Severity } from '../diagnose/finding.js';
+import { toReport } from '../diagnose/report.js';
+import { loadInputs } from '../sources/load.js';
+import { clearProgress, progressReporter } from './progress.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderText } from './render-text.js';
+import { styleFor } from './style.js';
+
+export const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'markdown'] as const;
+export const INPUT_FORMATS = ['json', 'yaml', 'describe'] as const;
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+
+export interface DiagnoseFlags {
+  output: (typeof OUTPUT_FORMATS)[number];
+  namespace?: string;
+  severity?: Severity;
+  format?: (typeof INPUT_FORMATS)[number];
+  logs: string[];
+  previousLogs: string[];
+}
+
+export interface Io {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Exit codes: 0 healthy, 1 findings; errors (2) are thrown to the caller. */
+export async function runDiagnose(inputs: string[], flags: DiagnoseFlags, io: Io): Promise<number> {
+  const progress = progressReporter(io.stderr);
+  const snapshot = await loadInputs(inputs, {
+    logs: flags.logs, previousLogs: flags.previousLogs, stdin: io.stdin,
+    ...(flags.format ? { format: flags.format } : {}), ...(progress ? { onProgress: progress } : {}),
+  });
+  clearProgress(io.stderr);
+  const diagnosis = diagnose(new ClusterGraph(snapshot), {
+    ...(flags.namespace ? { namespace: flags.namespace } : {}), ...(flags.severity ? { minSeverity: flags.severity } : {}),
+  });
+  const report = toReport(diagnosis);
+  io.stdout.write(render(report, flags.output, io, snapshot.objects.length));
+  return report.incidents.length > 0 ? 1 : 0;
+}
+
+function render(report: ReturnType<typeof toReport>, output: DiagnoseFlags['output'], io: Io, objectCount: number): string {
+  switch (output) {
+    case 'json': return `${JSON.stringify(report, null, 2)}\n`;
+    case 'yaml': return stringify(report, { lineWidth: 0 });
+    case 'markdown': return renderMarkdown(report);
+    case 'text': return renderText(report, styleFor(io.stdout), objectCount);
+  }
+}

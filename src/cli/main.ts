@@ -1,0 +1,66 @@
+/**
+ * The `kubetriage` command line. `main` returns the exit code instead of exiting, so tests and the
+ * kubectl plugin can call it: 0 healthy, 1 findings, 2 error.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../sources/input-error.js';
+import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFlags, type Io } from './diagnose-command.js';
+
+export const EXIT_ERROR = 2;
+
+/** The bundled example the demo diagnoses (until the simulator is its default). */
+export const DEMO_INPUT = fileURLToPath(new URL('../../examples/shop-outage/', import.meta.url));
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export async function main(argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('kubetriage')
+    .description('An SRE for Kubernetes: finds the root cause of what is failing, with evidence, and proposes the fix.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const diagnoseCommand = program.command('diagnose')
+    .description('Diagnose cluster state read from files: `kubectl get -o json|yaml` output, a `kubectl cluster-info dump` folder, or pasted `kubectl describe` text (- for stdin).')
+    .argument('[inputs...]', 'files, dump folders, or - for stdin');
+  withDiagnoseOptions(diagnoseCommand).action(async (inputs: string[], flags: DiagnoseFlags) => {
+    if (inputs.length === 0) {
+      if (io.stdin.isTTY) throw new InputError('(no input)', 'give files, a `kubectl cluster-info dump` folder, or - to read stdin');
+      inputs = ['-'];
+    }
+    exitCode = await runDiagnose(inputs, flags, io);
+  });
+
+  const demoCommand = program.command('demo')
+    .description('Diagnose the bundled example: a shop whose checkout is down.');
+  withDiagnoseOptions(demoCommand).action(async (flags: DiagnoseFlags) => {
+    exitCode = await runDiagnose([DEMO_INPUT], flags, io);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_ERROR;
+    io.stderr.write(`kubetriage: error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+function withDiagnoseOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('-n, --namespace <namespace>', 'only incidents that involve this namespace')
+    .addOption(new Option('--severity <level>', 'only incidents at least this severe').choices(SEVERITIES))
+    .addOption(new Option('--format <format>', 'read every input as this format instead of detecting it').choices(INPUT_FORMATS))
+    .option('--logs <pod=file>', 'container log text: [NAMESPACE/]POD[/CONTAINER]=FILE (repeatable)', collect, [])
+    .option('--previous-logs <pod=file>', 'log of the previous container instance, as `kubectl logs --previous` (repeatable)', collect, []);
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,493 @@
+/**
+ * OOMKilled: containers killed for memory. Three causes are told apart:
+ * - the container reached its own limit (the kernel's cgroup OOM killer, reason `OOMKilled`): the limit
+ *   is too low for the working set, or (when each instance lives long and dies at the same point, or
+ *   its log shows the heap only growing) the process leaks;
+ * - the node ran out of memory (kubelet `SystemOOM` events, a `MemoryPressure` condition, neighbours
+ *   evicted for memory, or no limit at all to reach): the culprit is the Node;
+ * - exit code 137 without `OOMKilled` is a SIGKILL from outside the container, not an OOM kill. When the
+ *   kubelet's `Killing` events show a liveness or startup probe kill, the ProbeFailure analyzer owns it;
+ *   otherwise it is reported as `unknown` with that explanation.
+ * Stale history is not a finding: one OOM kill two days ago followed by a stable container is normal.
+ */
+import { AGE_ANNOTATION, type ClusterGraph, type Obj } from '../../cluster/graph.js';
+import type { ContainerStatus, CoreEvent, CronJob, Job, Node, ObjectRef } from '../../cluster/objects.js';
+import { refOf } from '../../cluster/objects.js';
+import { parseQuantity, roundUpMemory } from '../../cluster/quantity.js';
+import { finding, type Analyzer } from '../analyzer.js';
+import { eventEvidence, logEvidence, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
+import type { Category, Evidence, Finding, Severity } from '../finding.js';
+import { patchContainer, patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
+import { heapGrowth } from '../log-patterns.js';
+import type { ActionPlan } from '../plan.js';
+import { containersOf, describeTermination, isPodFinished, isPodReady, isTerminating, type ContainerView, type PodObj } from '../pod-state.js';
+
+type Terminated = NonNullable<NonNullable<ContainerStatus['lastState']>['terminated']>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MI = 2 ** 20;
+
+/** A kill seen within this window is news whatever the restart count. */
+const RECENT_KILL = HOUR;
+/** Repeated kills (this many restarts) stay news for a day, or longer when each instance lives longer. */
+const REPEATED_RESTARTS = 3;
+/** Node signs (SystemOOM, evictions) count when they happened this close to the kill. */
+const NODE_SIGN_WINDOW = 10 * MINUTE;
+const EVICTION_WINDOW = 30 * MINUTE;
+/** An instance that lived this long before its kill grew into its limit rather than starting above it. */
+const LEAK_MIN_UPTIME = 30 * MINUTE;
+/** Metrics this close to the limit say the container itself was at its limit. */
+const AT_LIMIT = 0.9;
+
+export const oomKilledAnalyzer: Analyzer = {
+  mode: 'OOMKilled',
+  description: 'Containers killed for memory: at their own limit (too low, or a leak) or by a node out of memory; exit 137 without OOMKilled is told apart',
+  analyze(graph) {
+    const findings: Finding[] = [];
+    for (const pod of graph.pods()) {
+      if (!mayHaveKill(pod)) continue;
+      for (const view of containersOf(pod)) {
+        const f = analyzeContainer(graph, pod, view);
+        if (f) {
+          findings.push(f);
+          break; // one finding per pod: its id is per subject and category
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * Whether this analyzer reports the container: used by the CrashLoopBackOff analyzer so that a crash
+ * loop driven by OOM kills (or by a SIGKILL reported here) is not reported twice.
+ */
+export function oomReportsContainer(graph: ClusterGraph, pod: PodObj, view: ContainerView): boolean {
+  return analyzeContainer(graph, pod, view) !== undefined;
+}
+
+/** A container termination that is a kill: reason OOMKilled, or exit code 137 (128 + SIGKILL). */
+export function isKill(t: Terminated | undefined): t is Terminated {
+  if (!t) return false;
+  // ContainerStatusUnknown (exit 137) is the kubelet's placeholder for a container it lost, not a kill.
+  return t.reason === 'OOMKilled' || (t.exitCode === 137 && t.reason !== 'ContainerStatusUnknown');
+}
+
+/** A probe kill explains a termination when the kubelet's Killing event is this close to its end. */
+const PROBE_KILL_WINDOW = 10 * MINUTE;
+
+/**
+ * The kubelet's `Killing` event for a container it restarted because a liveness or startup probe
+ * failed (`Container app failed liveness probe, will be restarted`), when it is close to `term`'s end
+ * (an old probe kill does not explain a later termination). Undefined when there is none.
+ */
+export function probeKillEvent(graph: ClusterGraph, pod: PodObj, container: string, term?: Terminated): Obj<CoreEvent> | undefined {
+  const pattern = new RegExp(`^Container ${escapeRegExp(container)} failed (?:liveness|startup) probe, will be restarted`);
+  const ended = millisOf(term?.finishedAt);
+  const kills = graph.eventsFor(refOf(pod)).filter((e) => e.reason === 'Killing' && pattern.test(e.message ?? '')
+    && (ended === undefined || eventNear(graph, e, ended, PROBE_KILL_WINDOW)));
+  return kills[kills.length - 1];
+}
+
+/** Before this, a time is Go's zero time (`0001-01-01T00:00:00Z`, which describe prints as `Mon, 01 Jan 0001`): unknown. */
+const ZERO_TIME_CUTOFF = Date.UTC(1971, 0, 1);
+
+/** ms since the epoch, or undefined for a missing, unreadable or zero time. */
+export function millisOf(time: string | Date | null | undefined): number | undefined {
+  if (time === undefined || time === null) return undefined;
+  const ms = typeof time === 'string' ? Date.parse(time) : time.getTime();
+  return Number.isNaN(ms) || ms < ZERO_TIME_CUTOFF ? undefined : ms;
+}
+
+/**
+ * When an event last happened: its timestamps, or the snapshot time minus the age that describe text
+ * gives instead of a timestamp. Undefined when neither is known.
+ */
+export function eventTimeOf(graph: ClusterGraph, ev: CoreEvent): number | undefined {
+  const at = millisOf(ev.lastTimestamp ?? ev.eventTime ?? ev.series?.lastObservedTime ?? ev.firstTimestamp);
+  if (at !== undefined) return at;
+  const age = Number(ev.metadata?.annotations?.[AGE_ANNOTATION]);
+  return Number.isFinite(age) && ev.metadata?.annotations?.[AGE_ANNOTATION] !== undefined ? graph.now.getTime() - age * 1000 : undefined;
+}
+
+/** A duration as people say it: `45s`, `4m10s`, `5h12m`, `2d3h`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+}
+
+/** Bytes as a quantity a manifest can hold exactly: whole Gi, else whole Mi (never a rounded `1.3Gi`). */
+export function memoryQuantity(bytes: number): string {
+  if (bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30}Gi`;
+  return `${Math.ceil(bytes / MI)}Mi`;
+}
+
+const SERVING_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod']);
+const readinessCache = new WeakMap<ClusterGraph, Map<string, boolean>>();
+
+/**
+ * True when the workload the pod belongs to serves and none of its pods is ready (a bare pod counts
+ * as its own workload). Batch workloads (Jobs, CronJobs) have no replicas to be ready: always false.
+ */
+export function hasNoReadyReplica(graph: ClusterGraph, pod: PodObj): boolean {
+  const workload = graph.workloadOf(pod);
+  if (!SERVING_KINDS.has(workload.kind)) return false;
+  let cache = readinessCache.get(graph);
+  if (!cache) readinessCache.set(graph, (cache = new Map()));
+  const key = `${workload.kind}/${workload.namespace ?? ''}/${workload.name}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const top = graph.resolve(workload);
+  const pods = top && top.kind !== 'Pod' ? graph.podsOf(top) : [pod];
+  const none = !pods.some((p) => isPodReady(p) && !isPodFinished(p) && !isTerminating(p));
+  cache.set(key, none);
+  return none;
+}
+
+/** Severity of a failing pod: critical when its workload has nothing ready left. */
+export function podSeverity(graph: ClusterGraph, pod: PodObj): Severity {
+  return hasNoReadyReplica(graph, pod) ? 'critical' : 'warning';
+}
+
+function mayHaveKill(pod: PodObj): boolean {
+  if (isTerminating(pod) || pod.status?.reason === 'Evicted') return false;
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  return statuses.some((s) => isKill(s.state?.terminated) || isKill(s.lastState?.terminated));
+}
+
+interface Kill {
+  term: Terminated;
+  /** `state` when the container is terminated now, `lastState` when it was restarted since. */
+  where: 'state' | 'lastState';
+}
+
+function killOf(view: ContainerView): Kill | undefined {
+  const s = view.status;
+  if (!s) return undefined;
+  if (s.state?.terminated) return isKill(s.state.terminated) ? { term: s.state.terminated, where: 'state' } : undefined;
+  return isKill(s.lastState?.terminated) ? { term: s.lastState.terminated, where: 'lastState' } : undefined;
+}
+
+function analyzeContainer(graph: ClusterGraph, pod: PodObj, view: ContainerView): Finding | undefined {
+  const kill = killOf(view);
+  if (!kill || !isCurrent(graph, pod, view, kill)) return undefined;
+  if (kill.term.reason !== 'OOMKilled') {
+    // A probe kill belongs to the ProbeFailure analyzer: its events name the probe and why it failed.
+    if (probeKillEvent(graph, pod, view.spec.name, kill.term)) return undefined;
+    // One SIGKILL of a container that runs again is noise (someone's `kill -9`); repeated ones are not.
+    const down = kill.where === 'state' || view.status?.state?.waiting !== undefined;
+    return down || (view.status?.restartCount ?? 0) >= 2 ? sigkillFinding(graph, pod, view, kill) : undefined;
+  }
+  const signs = nodeSigns(graph, pod, millisOf(kill.term.finishedAt));
+  const limit = parseQuantity(view.spec.resources?.limits?.memory);
+  const usage = metricUsage(graph, pod, view.spec.name);
+  const nearLimit = limit !== undefined && usage !== undefined && usage.bytes >= AT_LIMIT * limit;
+  const atOwnLimit = nearLimit || (limit !== undefined && signs.cgroupOom !== undefined);
+  if (limit === undefined || (signs.evidence.length && !atOwnLimit)) return nodeFinding(graph, pod, view, kill, signs, limit);
+  return ownLimitFinding(graph, pod, view, kill, limit, usage);
+}
+
+/**
+ * A kill is news while the container is down or crash-looping, within an hour of it, or while kills
+ * repeat (three restarts or more, within a day or one and a half instance lifetimes). A finished pod
+ * of a Job counts while its Job has not completed and no later run of its CronJob has succeeded.
+ */
+function isCurrent(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill): boolean {
+  const s = view.status!;
+  if (kill.where === 'state') return !isPodFinished(pod) || finishedPodMatters(graph, pod, kill.term);
+  if (s.state?.waiting) return true;
+  const finished = millisOf(kill.term.finishedAt);
+  const restarts = s.restartCount ?? 0;
+  if (finished === undefined) return restarts >= 2;
+  const age = graph.now.getTime() - finished;
+  if (age <= RECENT_KILL) return true;
+  if (restarts < REPEATED_RESTARTS) return false;
+  const lifetime = averageLifetime(pod, kill.term, restarts);
+  return age <= Math.max(DAY, 1.5 * (lifetime ?? 0));
+}
+
+function finishedPodMatters(graph: ClusterGraph, pod: PodObj, term: Terminated): boolean {
+  const owner = graph.owner(pod);
+  if (!owner || owner.kind !== 'Job') return true;
+  const job = owner as Obj<Job>;
+  if (job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) return false;
+  const cron = graph.owner(job);
+  const lastSuccess = cron?.kind === 'CronJob' ? millisOf((cron as Obj<CronJob>).status?.lastSuccessfulTime) : undefined;
+  const killedAt = millisOf(term.finishedAt) ?? millisOf(job.metadata.creationTimestamp);
+  return !(lastSuccess !== undefined && killedAt !== undefined && lastSuccess > killedAt);
+}
+
+/** Mean time between the pod's start and each kill, when the times are known. */
+function averageLifetime(pod: PodObj, term: Terminated, restarts: number): number | undefined {
+  const start = millisOf(pod.status?.startTime) ?? millisOf(pod.metadata.creationTimestamp);
+  const end = millisOf(term.finishedAt);
+  if (start === undefined || end === undefined || restarts < 1) return undefined;
+  return (end - start) / restarts;
+}
+
+function uptimeOf(term: Terminated): number | undefined {
+  const started = millisOf(term.startedAt);
+  const finished = millisOf(term.finishedAt);
+  return started !== undefined && finished !== undefined ? finished - started : undefined;
+}
+
+// --- the evidence every finding starts with ------------------------------------------------------------
+
+function terminationEvidence(pod: PodObj, view: ContainerView, kill: Kill): Evidence[] {
+  const s = view.status!;
+  const label = kill.where === 'state' ? 'State' : 'Last State';
+  const out = [statusEvidence(pod, `${view.statusPath}.${kill.where}.terminated`, `${view.spec.name}: ${label}: ${describeTermination(kill.term)}`, kill.term.finishedAt)];
+  const waiting = s.state?.waiting;
+  if (waiting?.reason) {
+    out.push(statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: Waiting, Reason: ${waiting.reason}${waiting.message ? `, Message: ${waiting.message}` : ''}`));
+  }
+  out.push(statusEvidence(pod, `${view.statusPath}.restartCount`, `Restart Count: ${s.restartCount ?? 0}`));
+  return out;
+}
+
+function containerField(view: ContainerView): string {
+  return `spec.${view.init ? 'initContainers' : 'containers'}[${view.spec.name}]`;
+}
+
+function limitEvidence(pod: PodObj, view: ContainerView): Evidence[] {
+  const limits = view.spec.resources?.limits;
+  const requests = view.spec.resources?.requests;
+  const quote = limits?.memory !== undefined
+    ? `resources.limits.memory: ${limits.memory}${requests?.memory !== undefined ? `, resources.requests.memory: ${requests.memory}` : ''}`
+    : `resources.limits.memory: <none>${requests?.memory !== undefined ? `, resources.requests.memory: ${requests.memory}` : ''}`;
+  return [specEvidence(pod, `${containerField(view)}.resources`, quote)];
+}
+
+// --- exit 137 without OOMKilled -------------------------------------------------------------------------
+
+function sigkillFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill): Finding {
+  const workload = graph.workloadOf(pod);
+  const name = view.spec.name;
+  return finding({
+    mode: 'OOMKilled', category: 'unknown', subject: refOf(pod), culprit: workload,
+    explanation: `Container ${name} exited with code 137 (128 + 9: SIGKILL) but the runtime did not record an OOM kill (reason ${kill.term.reason ?? '<none>'}), `
+      + 'so this is not an out-of-memory kill: something outside the container killed it. No probe kill is recorded in the events; '
+      + 'other causes are a termination grace period exceeded after SIGTERM (preStop hook or slow shutdown), or a kill by the runtime or a node agent. '
+      + `Check \`kubectl get events -n ${pod.metadata.namespace ?? 'default'} --field-selector involvedObject.name=${pod.metadata.name}\` and the kubelet log of node ${pod.spec?.nodeName ?? '<unknown>'}.`,
+    evidence: terminationEvidence(pod, view, kill), confidence: 0.4, severity: podSeverity(graph, pod),
+  });
+}
+
+// --- a node out of memory ---------------------------------------------------------------------------------
+
+interface NodeSigns {
+  evidence: Evidence[];
+  /** Words for the explanation, e.g. `2 SystemOOM events`. */
+  summary: string[];
+  /** A kernel `Memory cgroup out of memory` report near the kill: the container's own limit. */
+  cgroupOom?: Evidence;
+  strong: boolean;
+}
+
+/** What the node says about memory around the time of the kill (or now, when the time is unknown). */
+function nodeSigns(graph: ClusterGraph, pod: PodObj, killedAt: number | undefined): NodeSigns {
+  const out: NodeSigns = { evidence: [], summary: [], strong: false };
+  const nodeName = pod.spec?.nodeName;
+  if (!nodeName) return out;
+  const at = killedAt ?? graph.now.getTime();
+  const node = graph.get<Node>('Node', undefined, nodeName);
+  const pressure = node?.status?.conditions?.find((c) => c.type === 'MemoryPressure' && c.status === 'True');
+  if (node && pressure) {
+    out.evidence.push(nodeEvidence(node, 'status.conditions[MemoryPressure]', `MemoryPressure True, Reason: ${pressure.reason ?? ''}, Message: ${pressure.message ?? ''}`, pressure.lastTransitionTime));
+    out.summary.push(`node ${nodeName} reports MemoryPressure`);
+  }
+  const near = (ev: Obj<CoreEvent>): boolean => eventNear(graph, ev, at, NODE_SIGN_WINDOW);
+  const nodeEvents = graph.eventsFor({ kind: 'Node', name: nodeName });
+  const systemOom = nodeEvents.filter((e) => e.reason === 'SystemOOM' && near(e));
+  // node-problem-detector's kernel monitor tells a global OOM from a cgroup one in the kernel's words.
+  const kernelOom = nodeEvents.filter((e) => e.reason === 'OOMKilling' && near(e));
+  const globalOom = kernelOom.filter((e) => /^Out of memory: Kill(?:ed)? process/.test(e.message ?? ''));
+  const cgroupOom = kernelOom.find((e) => /^Memory cgroup out of memory/.test(e.message ?? ''));
+  for (const ev of [...systemOom, ...globalOom].slice(-2)) out.evidence.push(eventEvidence(ev));
+  if (systemOom.length || globalOom.length) {
+    out.strong = true;
+    out.summary.push(`the kubelet recorded a system-wide OOM on ${nodeName} at the time of the kill`);
+  }
+  if (cgroupOom) out.cgroupOom = eventEvidence(cgroupOom);
+  const evicted = memoryEvictionsNear(graph, nodeName, at);
+  if (evicted.length) {
+    const first = evicted[0]!;
+    out.evidence.push(statusEvidence(first, 'status.message', `Status: Failed, Reason: Evicted, Message: ${first.status?.message ?? ''}`));
+    out.summary.push(`${evicted.length} pod(s) on ${nodeName} were evicted for memory around the same time`);
+  }
+  return out;
+}
+
+function eventNear(graph: ClusterGraph, ev: CoreEvent, at: number, window: number): boolean {
+  const last = eventTimeOf(graph, ev);
+  if (last === undefined) return true; // no time at all: the events kept are the recent ones
+  const first = millisOf(ev.firstTimestamp) ?? last;
+  return at >= first - window && at <= last + window;
+}
+
+function memoryEvictionsNear(graph: ClusterGraph, nodeName: string, at: number): PodObj[] {
+  return graph.podsOnNode(nodeName).filter((p) => {
+    if (p.status?.reason !== 'Evicted' || !/low on resource: memory|condition: \[?MemoryPressure/.test(p.status.message ?? '')) return false;
+    const when = evictionTime(p);
+    return when === undefined || Math.abs(when - at) <= EVICTION_WINDOW;
+  });
+}
+
+function evictionTime(pod: PodObj): number | undefined {
+  const disruption = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+  const finished = (pod.status?.containerStatuses ?? []).map((s) => millisOf(s.state?.terminated?.finishedAt)).filter((t): t is number => t !== undefined);
+  return millisOf(disruption?.lastTransitionTime) ?? (finished.length ? Math.max(...finished) : undefined);
+}
+
+function nodeFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill, signs: NodeSigns, limit: number | undefined): Finding {
+  const nodeName = pod.spec?.nodeName ?? '<unknown>';
+  const node = graph.get<Node>('Node', undefined, nodeName);
+  const culprit: ObjectRef = node ? refOf(node) : { kind: 'Node', name: nodeName };
+  const name = view.spec.name;
+  const limitText = limit === undefined
+    ? `Container ${name} has no memory limit, so it cannot have reached one of its own: only the node running out of memory can have OOM-killed it.`
+    : `Container ${name} has a ${view.spec.resources?.limits?.memory} limit, but ${signs.summary.join('; ')}: the kernel killed it because the node ran out of memory.`;
+  const because = limit === undefined && signs.summary.length ? ` Besides, ${signs.summary.join('; ')}.` : '';
+  const overcommit = memoryOvercommit(graph, node);
+  const unbounded = unboundedNeighbours(graph, nodeName, pod);
+  const neighbours = unbounded.length
+    ? ` Pods on the node without a memory limit, free to take what the others need: ${unbounded.slice(0, 3).join(', ')}${unbounded.length > 3 ? ` and ${unbounded.length - 3} more` : ''}.`
+    : '';
+  const bound = limit === undefined ? `a memory limit on ${name}` : 'memory limits on the pods that have none';
+  const confidence = signs.strong ? 0.85 : signs.evidence.length ? (limit === undefined ? 0.8 : 0.6) : 0.65;
+  return finding({
+    mode: 'OOMKilled', category: 'node-memory-pressure', subject: refOf(pod), culprit,
+    explanation: `${limitText}${because}${overcommit ? ` ${overcommit.text}` : ''}${neighbours} The fix is on the node side: requests that match real usage (so the scheduler does not overcommit the node), `
+      + `${bound}, or more node memory; the node finding carries cordon and drain advice.`,
+    evidence: [...terminationEvidence(pod, view, kill), ...limitEvidence(pod, view), ...signs.evidence, ...(overcommit ? [overcommit.evidence] : [])],
+    confidence, severity: podSeverity(graph, pod),
+  });
+}
+
+/** Running pods on the node (other than `pod`) with a container that has no memory limit, as `namespace/name`. */
+function unboundedNeighbours(graph: ClusterGraph, nodeName: string, pod: PodObj): string[] {
+  return graph.podsOnNode(nodeName)
+    .filter((p) => p !== pod && !isPodFinished(p) && (p.spec?.containers ?? []).some((c) => c.resources?.limits?.['memory'] === undefined))
+    .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
+}
+
+/** The sum of memory limits on a node against its allocatable memory, when it is overcommitted. */
+function memoryOvercommit(graph: ClusterGraph, node: Obj<Node> | undefined): { text: string; evidence: Evidence } | undefined {
+  const allocatable = parseQuantity(node?.status?.allocatable?.['memory']);
+  if (!node || !allocatable) return undefined;
+  let limits = 0;
+  for (const p of graph.podsOnNode(node.metadata.name)) {
+    if (isPodFinished(p)) continue;
+    for (const c of p.spec?.containers ?? []) limits += parseQuantity(c.resources?.limits?.['memory']) ?? 0;
+  }
+  const percent = Math.round((limits / allocatable) * 100);
+  if (percent <= 100) return undefined;
+  const quote = `Allocated resources: memory limits ${memoryQuantity(limits)} (${percent}%) of ${memoryQuantity(allocatable)} allocatable`;
+  return { text: `Memory limits on the node add up to ${percent}% of its allocatable memory.`, evidence: nodeEvidence(node, 'status.allocatable.memory', quote) };
+}
+
+// --- the container's own limit ------------------------------------------------------------------------
+
+interface Usage {
+  bytes: number;
+  evidence: Evidence;
+}
+
+/** Working-set memory from metrics.k8s.io (a PodMetrics object), when the snapshot has one. */
+function metricUsage(graph: ClusterGraph, pod: PodObj, container: string): Usage | undefined {
+  const metrics = graph.get<{ containers?: { name: string; usage?: Record<string, string> }[] }>('PodMetrics', pod.metadata.namespace, pod.metadata.name);
+  const usage = metrics?.containers?.find((c) => c.name === container)?.usage?.['memory'];
+  const bytes = parseQuantity(usage);
+  if (!metrics || bytes === undefined) return undefined;
+  return { bytes, evidence: { source: 'metric', ref: refOf(metrics), field: `containers[${container}].usage.memory`, quote: `${container} memory usage: ${usage}` } };
+}
+
+function ownLimitFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill, limit: number, usage: Usage | undefined): Finding {
+  const name = view.spec.name;
+  const limitText = view.spec.resources?.limits?.memory ?? memoryQuantity(limit);
+  const leak = leakSigns(graph, pod, view, kill);
+  const category: Category<'OOMKilled'> = leak ? 'memory-leak' : 'memory-limit-too-low';
+  const uptime = uptimeOf(kill.term);
+  const lived = uptime !== undefined ? ` after running ${formatDuration(uptime)}` : '';
+  const fix = memoryFix(graph, pod, view, limit, leak !== undefined);
+  const evidence = [...terminationEvidence(pod, view, kill), ...limitEvidence(pod, view), ...(usage ? [usage.evidence] : []), ...(leak?.evidence ?? [])];
+  const base = `Container ${name} was OOM-killed at its own ${limitText} memory limit${lived} (reason OOMKilled, exit code 137, restarted ${view.status?.restartCount ?? 0} times).`;
+  const explanation = leak
+    ? `${base} ${leak.why} That points to a leak: memory grows until the limit whatever it is, so raising the limit only spaces the kills out. Profile the heap of ${name}. ${fix.text}`
+    : `${base} ${uptime !== undefined && uptime < 5 * MINUTE ? 'It dies soon after starting: its working set does not fit in the limit.' : 'Its working set outgrows the limit.'} ${fix.text}`;
+  return finding({
+    mode: 'OOMKilled', category, subject: refOf(pod), culprit: graph.workloadOf(pod), explanation, evidence,
+    confidence: leak ? leak.confidence : 0.9, severity: podSeverity(graph, pod), fixes: fix.plans,
+  });
+}
+
+interface LeakSigns {
+  why: string;
+  evidence: Evidence[];
+  confidence: number;
+}
+
+/**
+ * Evidence of growth rather than a working set that never fit: several kills, each after a long and
+ * similar lifetime (the last instance lived at least half the pod's mean time between kills), or a log
+ * whose heap figures only grow. Either is an inference, and the confidence says so.
+ */
+function leakSigns(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill): LeakSigns | undefined {
+  const reasons: string[] = [];
+  const evidence: Evidence[] = [];
+  const restarts = view.status?.restartCount ?? 0;
+  const uptime = uptimeOf(kill.term);
+  const lifetime = averageLifetime(pod, kill.term, restarts);
+  if (restarts >= REPEATED_RESTARTS && uptime !== undefined && lifetime !== undefined && uptime >= LEAK_MIN_UPTIME
+    && uptime >= 0.5 * lifetime && uptime <= 1.5 * lifetime) {
+    reasons.push(`It has been killed ${restarts} times, each instance living about ${formatDuration(lifetime)} (the last ${formatDuration(uptime)}) before reaching the limit.`);
+  }
+  const previous = graph.logOf(pod, view.spec.name, true);
+  const log = previous ?? graph.logOf(pod, view.spec.name, false);
+  const growth = log ? heapGrowth(log.text) : undefined;
+  if (log && growth) {
+    reasons.push(`Its log shows memory only growing, from ${memoryQuantity(growth.from)} to ${memoryQuantity(growth.to)}.`);
+    evidence.push(logEvidence(pod, view.spec.name, growth.first, log.previous), logEvidence(pod, view.spec.name, growth.last, log.previous));
+  }
+  if (!reasons.length) return undefined;
+  return { why: reasons.join(' '), evidence, confidence: reasons.length > 1 ? 0.75 : growth ? 0.65 : 0.6 };
+}
+
+/**
+ * Headroom rule: new limit = max(current × 1.5, current + 128Mi), rounded up with roundUpMemory. The
+ * request follows when it equals the limit (Guaranteed QoS stays Guaranteed). Only workloads whose pod
+ * template can be patched get a plan; a Job's template is immutable and a bare pod has none.
+ */
+function memoryFix(graph: ClusterGraph, pod: PodObj, view: ContainerView, limit: number, leak: boolean): { plans: ActionPlan[]; text: string } {
+  const workload = graph.workloadOf(pod);
+  const raised = roundUpMemory(Math.max(limit * 1.5, limit + 128 * MI));
+  const after = memoryQuantity(raised);
+  const before = view.spec.resources?.limits?.memory ?? memoryQuantity(limit);
+  const request = view.spec.resources?.requests?.memory;
+  const requestFollows = request !== undefined && parseQuantity(request) === limit;
+  const rule = 'new limit = max(current × 1.5, current + 128Mi), rounded up';
+  if (!TEMPLATED_KINDS.has(workload.kind)) {
+    const why = workload.kind === 'Pod' ? 'it is a bare pod with no controller to patch' : `the pod template of a ${workload.kind} cannot be changed in place`;
+    return { plans: [], text: `Raise its memory limit (${rule}: ${after}) where the pod is defined; no patch is proposed because ${why}.` };
+  }
+  const resources = (memory: string): Record<string, unknown> => ({ resources: { limits: { memory }, ...(requestFollows ? { requests: { memory } } : {}) } });
+  const summary = `set memory limit${requestFollows ? ' and request' : ''} of container ${view.spec.name} to ${after} (was ${before})`;
+  const reason = `${view.spec.name} was OOM-killed at its ${before} limit; ${rule}${leak ? '; with a leak this only spaces the kills out' : ''}`;
+  const plan = view.init
+    ? patchPodSpec(workload, { initContainers: [{ name: view.spec.name, ...resources(after) }] }, { initContainers: [{ name: view.spec.name, ...resources(before) }] }, summary, reason)
+    : patchContainer(workload, view.spec.name, resources(after), resources(before), summary, reason);
+  return { plans: [plan], text: `Proposed: ${summary} (${rule}).` };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
