@@ -21,6 +21,7 @@ export interface DiagnoseFlags {
   format?: (typeof INPUT_FORMATS)[number];
   logs: string[];
   previousLogs: string[];
+  capturedAt?: string;
 }
 
 export interface Io {
@@ -34,7 +35,7 @@ export async function runDiagnose(inputs: string[], flags: DiagnoseFlags, io: Io
   const progress = progressReporter(io.stderr);
   const snapshot = await loadInputs(inputs, {
     logs: flags.logs, previousLogs: flags.previousLogs, stdin: io.stdin,
-    ...(flags.format ? { format: flags.format } : {}), ...(progress ? { onProgress: progress } : {}),
+    ...(flags.format ? { format: flags.format } : {}), ...(flags.capturedAt ? { capturedAt: flags.capturedAt } : {}), ...(progress ? { onProgress: progress } : {}),
   });
   clearProgress(io.stderr);
   const diagnosis = diagnose(new ClusterGraph(snapshot), {

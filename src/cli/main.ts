@@ -11,7 +11,7 @@ import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFl
 export const EXIT_ERROR = 2;
 
 /** The bundled example the demo diagnoses (until the simulator is its default). */
-export const DEMO_INPUT = fileURLToPath(new URL('../../examples/shop-outage/', import.meta.url));
+export const DEMO_INPUT = fileURLToPath(new URL('../../examples/shop-outage/cluster.json', import.meta.url));
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -57,7 +57,15 @@ function withDiagnoseOptions(command: Command): Command {
     .addOption(new Option('--severity <level>', 'only incidents at least this severe').choices(SEVERITIES))
     .addOption(new Option('--format <format>', 'read every input as this format instead of detecting it').choices(INPUT_FORMATS))
     .option('--logs <pod=file>', 'container log text: [NAMESPACE/]POD[/CONTAINER]=FILE (repeatable)', collect, [])
-    .option('--previous-logs <pod=file>', 'log of the previous container instance, as `kubectl logs --previous` (repeatable)', collect, []);
+    .option('--previous-logs <pod=file>', 'log of the previous container instance, as `kubectl logs --previous` (repeatable)', collect, [])
+    .option('--captured-at <time>', 'when the state was captured (RFC 3339, or `now`); default: the newest timestamp in the input', capturedAt);
+}
+
+/** Saved output does not say when it was taken: the user can, so that ages are judged from then. */
+function capturedAt(value: string): string {
+  const ms = value === 'now' ? Date.now() : Date.parse(value);
+  if (Number.isNaN(ms)) throw new InputError('--captured-at', `"${value}" is not a time: give RFC 3339 (2026-11-20T10:00:00Z) or now`);
+  return new Date(ms).toISOString();
 }
 
 function packageVersion(): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, event, graphOf, log, node, pod, replicaSet } from '../../test/k8s.js';
+import { ago, deployment, event, graphOf, log, node, NOW, pod, replicaSet } from '../../test/k8s.js';
+import { AGE_ANNOTATION } from './annotations.js';
 import { ClusterGraph } from './graph.js';
 import type { KubeObject } from './objects.js';
 
@@ -67,5 +68,51 @@ describe('ClusterGraph', () => {
   it('takes the newest timestamp as its time when no capture time is given', () => {
     const g = new ClusterGraph({ objects: [p1, event(p1, 'Normal', 'Pulled', 'x', { minutesAgo: 2 })], logs: [], origins: [] });
     expect(g.now.toISOString()).toBe('2026-11-20T09:58:00.000Z');
+  });
+
+  it('reads when an event last happened from its newest timestamp, or from the age describe gives', () => {
+    const g = graphOf([p1]);
+    const at = (minutes: number): number => Date.parse(NOW) - minutes * 60_000;
+    const core = event(p1, 'Warning', 'BackOff', 'x', { minutesAgo: 3 });
+    expect(g.eventTime(core as never)).toBe(at(3));
+    const series = event(p1, 'Warning', 'BackOff', 'x', { lastTimestamp: null, eventTime: ago(20), series: { count: 4, lastObservedTime: ago(2) } });
+    expect(g.eventTime(series as never)).toBe(at(2));
+    const described = event(p1, 'Warning', 'BackOff', 'x', { lastTimestamp: null, firstTimestamp: null, metadata: { annotations: { [AGE_ANNOTATION]: '192' } } });
+    expect(g.eventTime(described as never)).toBe(Date.parse(NOW) - 192_000);
+    const zero = event(p1, 'Warning', 'BackOff', 'x', { lastTimestamp: '0001-01-01T00:00:00Z', firstTimestamp: null });
+    expect(g.eventTime(zero as never)).toBeUndefined();
+  });
+
+  it('sorts described events, which carry only ages, oldest first', () => {
+    const aged = (reason: string, seconds: number): KubeObject => event(p1, 'Normal', reason, 'x', { lastTimestamp: null, firstTimestamp: null, metadata: { annotations: { [AGE_ANNOTATION]: String(seconds) } } });
+    const g = graphOf([p1, aged('Started', 60), aged('Scheduled', 1900), aged('Pulled', 600)]);
+    expect(g.eventsFor({ kind: 'Pod', namespace: 'shop', name: 'web-5d4f8-a' }).map((e) => e.reason)).toEqual(['Scheduled', 'Pulled', 'Started']);
+  });
+
+  it('finds node events, recorded in the default namespace, under the node', () => {
+    const n = node('node-1');
+    const ev = event(n, 'Warning', 'SystemOOM', 'System OOM encountered, victim process: java, pid: 4242', { metadata: { namespace: 'default' } });
+    expect(graphOf([n, ev]).eventsFor({ kind: 'Node', name: 'node-1' }).map((e) => e.reason)).toEqual(['SystemOOM']);
+  });
+
+  it('lists events by reason in input order', () => {
+    const a = event(p1, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503');
+    const b = event(p2, 'Normal', 'Killing', 'Container app failed liveness probe, will be restarted');
+    const c = event(p2, 'Warning', 'Unhealthy', 'Liveness probe failed: HTTP probe failed with statuscode: 500');
+    const g = graphOf([p1, p2, a, b, c, event(p1, 'Normal', 'Pulled', 'x')]);
+    expect(g.eventsByReason(['Unhealthy', 'Killing'])).toEqual([a, b, c]);
+    expect(g.eventsByReason(['Unhealthy'])).toEqual([a, c]);
+    expect(g.eventsByReason(['Evicted'])).toEqual([]);
+  });
+
+  it('indexes objects by namespace, and the EndpointSlices of a Service by its name label', () => {
+    const slice = (name: string, namespace: string, service: string): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name, namespace, labels: { 'kubernetes.io/service-name': service } }, addressType: 'IPv4', endpoints: [],
+    });
+    const elsewhere: KubeObject = { ...svc, metadata: { name: 'web', namespace: 'other' } };
+    const g = graphOf([svc, elsewhere, slice('web-abc12', 'shop', 'web'), slice('web-def34', 'shop', 'web'), slice('web-xyz', 'other', 'web'), slice('db-1', 'shop', 'db')]);
+    expect(g.ofKindIn('Service', 'other')).toEqual([elsewhere]);
+    expect(g.endpointsOf(svc as never).slices.map((s) => s.metadata.name)).toEqual(['web-abc12', 'web-def34']);
+    expect(g.servicesSelecting(p1 as never)).toEqual([svc]);
   });
 });

@@ -14,6 +14,7 @@ import { CLUSTER_SCOPED_KINDS, keyOf, refOf } from './objects.js';
 import { normalize, selectorMatches } from './selectors.js';
 import type { LabelSelector } from './objects.js';
 import type { ClusterSnapshot, ContainerLog } from './snapshot.js';
+import { millisOf } from './time.js';
 
 export type Obj<T> = KubeObject & T;
 
@@ -31,9 +32,11 @@ export class ClusterGraph {
   private readonly byUid = new Map<string, KubeObject>();
   private childrenIndex: Map<string, KubeObject[]> | undefined;
   private eventIndex: Map<string, Obj<CoreEvent>[]> | undefined;
+  private reasonIndex: Map<string, Obj<CoreEvent>[]> | undefined;
   private podsByNode: Map<string, Obj<Pod>[]> | undefined;
   private labelIndex = new Map<string, Map<string, Obj<Pod>[]>>();
-  private podsByNamespace: Map<string, Obj<Pod>[]> | undefined;
+  private readonly namespaceIndex = new Map<string, Map<string, KubeObject[]>>();
+  private slicesByService: Map<string, Obj<EndpointSlice>[]> | undefined;
 
   constructor(snapshot: ClusterSnapshot) {
     for (const raw of snapshot.objects) {
@@ -51,6 +54,17 @@ export class ClusterGraph {
   /** Every object of one kind (`Pod`, `Deployment` ...), in input order. */
   ofKind<T = unknown>(kind: string): Obj<T>[] {
     return (this.kinds.get(kind) ?? []) as Obj<T>[];
+  }
+
+  /** Every object of one kind in one namespace (`''` for objects without one), through an index built once per kind. */
+  ofKindIn<T = unknown>(kind: string, namespace: string): Obj<T>[] {
+    let index = this.namespaceIndex.get(kind);
+    if (!index) {
+      index = new Map();
+      for (const obj of this.ofKind(kind)) push(index, obj.metadata.namespace ?? '', obj);
+      this.namespaceIndex.set(kind, index);
+    }
+    return (index.get(namespace) ?? []) as Obj<T>[];
   }
 
   kindsPresent(): string[] {
@@ -159,29 +173,30 @@ export class ClusterGraph {
   }
 
   podsIn(namespace: string): Obj<Pod>[] {
-    if (!this.podsByNamespace) {
-      this.podsByNamespace = new Map();
-      for (const pod of this.pods()) push(this.podsByNamespace, pod.metadata.namespace ?? '', pod);
-    }
-    return this.podsByNamespace.get(namespace) ?? [];
+    return this.ofKindIn<Pod>('Pod', namespace);
   }
 
   servicePods(svc: Obj<Service>): Obj<Pod>[] {
     return this.podsSelectedBy(svc.spec?.selector, svc.metadata.namespace);
   }
 
-  /** Services whose selector matches the pod. */
+  /** Services of the pod's namespace whose selector matches the pod. */
   servicesSelecting(pod: Obj<Pod>): Obj<Service>[] {
-    return this.services().filter((svc) => svc.metadata.namespace === pod.metadata.namespace
-      && selectorMatches(svc.spec?.selector, pod.metadata.labels));
+    return this.ofKindIn<Service>('Service', pod.metadata.namespace ?? '')
+      .filter((svc) => selectorMatches(svc.spec?.selector, pod.metadata.labels));
   }
 
-  /** The Endpoints object and the EndpointSlices that back a Service. */
+  /** The Endpoints object and the EndpointSlices that back a Service (slices by their `kubernetes.io/service-name` label). */
   endpointsOf(svc: Obj<Service>): { endpoints?: Obj<Endpoints>; slices: Obj<EndpointSlice>[] } {
-    const ns = svc.metadata.namespace;
-    const endpoints = this.get<Endpoints>('Endpoints', ns, svc.metadata.name);
-    const slices = this.ofKind<EndpointSlice>('EndpointSlice').filter((s) => s.metadata.namespace === ns
-      && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
+    if (!this.slicesByService) {
+      this.slicesByService = new Map();
+      for (const slice of this.ofKind<EndpointSlice>('EndpointSlice')) {
+        const service = slice.metadata.labels?.['kubernetes.io/service-name'];
+        if (service) push(this.slicesByService, `${slice.metadata.namespace ?? ''}/${service}`, slice);
+      }
+    }
+    const slices = this.slicesByService.get(`${svc.metadata.namespace ?? ''}/${svc.metadata.name}`) ?? [];
+    const endpoints = this.get<Endpoints>('Endpoints', svc.metadata.namespace, svc.metadata.name);
     return endpoints ? { endpoints, slices } : { slices };
   }
 
@@ -267,19 +282,50 @@ export class ClusterGraph {
         const namespace = CLUSTER_SCOPED_KINDS.has(io.kind) ? undefined : io.namespace ?? ev.metadata.namespace;
         push(this.eventIndex, keyOf({ kind: io.kind, name: io.name, ...(namespace ? { namespace } : {}) }), ev);
       }
-      for (const list of this.eventIndex.values()) list.sort((a, b) => eventMillis(a) - eventMillis(b));
+      // Sorted once on keys read once: an event with no time at all goes by its object's creation.
+      const at = new Map<CoreEvent, number>();
+      for (const ev of this.ofKind<CoreEvent>('Event')) at.set(ev, this.eventTime(ev) ?? millisOf(ev.metadata.creationTimestamp) ?? 0);
+      for (const list of this.eventIndex.values()) list.sort((a, b) => at.get(a)! - at.get(b)!);
     }
     const namespace = CLUSTER_SCOPED_KINDS.has(ref.kind) ? undefined : ref.namespace;
     const events = this.eventIndex.get(keyOf({ kind: ref.kind, name: ref.name, ...(namespace ? { namespace } : {}) })) ?? [];
     return ref.uid ? events.filter((e) => !e.involvedObject.uid || e.involvedObject.uid === ref.uid) : events;
   }
 
+  /**
+   * Every event with one of these reasons, in input order: for analyzers that start from what the
+   * events report rather than from the objects.
+   */
+  eventsByReason(reasons: readonly string[]): Obj<CoreEvent>[] {
+    if (!this.reasonIndex) {
+      this.reasonIndex = new Map();
+      for (const ev of this.ofKind<CoreEvent>('Event')) if (ev.reason) push(this.reasonIndex, ev.reason, ev);
+    }
+    const index = this.reasonIndex;
+    if (reasons.length === 1) return index.get(reasons[0]!) ?? [];
+    const wanted = new Set(reasons.flatMap((r) => index.get(r) ?? []));
+    return this.ofKind<CoreEvent>('Event').filter((ev) => wanted.has(ev));
+  }
+
+  /**
+   * When an event last happened, in ms since the epoch: its newest timestamp or, for an event read
+   * from describe text (which gives an age instead), the snapshot's time minus that age. Undefined
+   * when it carries neither.
+   */
+  eventTime(ev: CoreEvent): number | undefined {
+    const at = millisOf(eventTimestamp(ev));
+    if (at !== undefined) return at;
+    const age = ev.metadata?.annotations?.[AGE_ANNOTATION];
+    const seconds = age === undefined ? NaN : Number(age);
+    return Number.isFinite(seconds) ? this.now.getTime() - seconds * 1000 : undefined;
+  }
+
   quotasIn(namespace: string): Obj<ResourceQuota>[] {
-    return this.ofKind<ResourceQuota>('ResourceQuota').filter((q) => q.metadata.namespace === namespace);
+    return this.ofKindIn<ResourceQuota>('ResourceQuota', namespace);
   }
 
   limitRangesIn(namespace: string): Obj<LimitRange>[] {
-    return this.ofKind<LimitRange>('LimitRange').filter((q) => q.metadata.namespace === namespace);
+    return this.ofKindIn<LimitRange>('LimitRange', namespace);
   }
 
   /**
@@ -313,14 +359,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-
-/** When an event last happened, in ms since the epoch (0 when unknown). */
-export function eventMillis(ev: CoreEvent): number {
-  const t = ev.lastTimestamp ?? ev.series?.lastObservedTime ?? ev.eventTime ?? ev.firstTimestamp ?? ev.metadata?.creationTimestamp;
-  if (t) return Date.parse(t);
-  const age = ev.metadata?.annotations?.[AGE_ANNOTATION];
-  // Without a timestamp, an older event sorts first: negative age keeps the order describe gives.
-  return age !== undefined ? -Number(age) * 1000 : 0;
+/**
+ * The timestamp of an event's last occurrence, as its source wrote it: core/v1 `lastTimestamp`, else
+ * an events.k8s.io series' `lastObservedTime`, else its `eventTime` or `firstTimestamp`.
+ */
+export function eventTimestamp(ev: CoreEvent): string | undefined {
+  return ev.lastTimestamp ?? ev.series?.lastObservedTime ?? ev.eventTime ?? ev.firstTimestamp;
 }
 
 /** events.k8s.io/v1 Events read as core/v1 Events, so analyzers see one shape. */

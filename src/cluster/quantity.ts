@@ -25,16 +25,32 @@ export function parseQuantity(text: string | number | undefined): number | undef
   return base * (SUFFIX[m[3] ?? ''] ?? 1);
 }
 
-/** Bytes as the binary quantity kubectl users write: `512Mi`, `1.5Gi`. */
+const BINARY_UNITS: readonly [string, number][] = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
+
+/**
+ * Bytes as an exact quantity, in the canonical form the API server gives binary quantities: the
+ * largest binary unit the value is a whole number of, never a rounded fraction (a patch or a quote
+ * must hold the value itself). A fraction of a byte is rounded up.
+ * @example formatBytes(2 * 2 ** 30)    // '2Gi'
+ * @example formatBytes(1.25 * 2 ** 30) // '1280Mi' (never '1.3Gi')
+ */
 export function formatBytes(bytes: number): string {
-  const units: [string, number][] = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
-  for (const [unit, size] of units) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return `${Number.isInteger(value) ? value : Number(value.toFixed(1))}${unit}`;
-    }
+  const whole = Math.ceil(bytes);
+  for (const [unit, size] of BINARY_UNITS) {
+    if (whole >= size && whole % size === 0) return `${whole / size}${unit}`;
   }
-  return String(Math.round(bytes));
+  return String(whole);
+}
+
+/**
+ * Bytes for a sentence a person reads: the largest binary unit, to one decimal (`7.7Gi`). Not for
+ * manifests: use {@link formatBytes} for a value that is written back.
+ */
+export function readableBytes(bytes: number): string {
+  for (const [unit, size] of BINARY_UNITS) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))}${unit}`;
+  }
+  return `${Math.round(bytes)}`;
 }
 
 /** Cores as kubectl users write them: `250m`, `2`. */

@@ -7,6 +7,7 @@ import type { ObjectRef } from '../cluster/objects.js';
 import type { Category, Evidence, FailureMode, Finding, Severity } from './finding.js';
 import type { ActionPlan } from './plan.js';
 import { shortHash } from './plan.js';
+import { containersOf, type ContainerView, type PodObj } from './pod-state.js';
 
 export interface Analyzer {
   readonly mode: FailureMode;
@@ -40,6 +41,18 @@ export function finding<M extends FailureMode>(input: FindingInput<M>): Finding 
   };
   if (input.related?.length) f.related = input.related.map(stripUid);
   return f;
+}
+
+/**
+ * The first finding `analyze` makes about one of a pod's containers, init containers first. A
+ * finding's id is per subject and category, so an analyzer that reads containers reports a pod once.
+ */
+export function firstContainerFinding(pod: PodObj, analyze: (view: ContainerView) => Finding | undefined): Finding | undefined {
+  for (const view of containersOf(pod)) {
+    const found = analyze(view);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function stripUid(ref: ObjectRef): ObjectRef {

@@ -3,7 +3,7 @@
  * event messages and describe text are untrusted data, redacted and bounded before any output.
  */
 import { AGE_ANNOTATION, SOURCE_ANNOTATION } from '../cluster/annotations.js';
-import type { ClusterGraph } from '../cluster/graph.js';
+import { eventTimestamp, type ClusterGraph } from '../cluster/graph.js';
 import type { CoreEvent, KubeObject, ObjectRef } from '../cluster/objects.js';
 import { refOf } from '../cluster/objects.js';
 import { quoteUntrusted } from '../cluster/redact.js';
@@ -41,7 +41,7 @@ export function eventEvidence(ev: KubeObject & CoreEvent): Evidence {
   const count = Math.max(ev.count ?? 1, ev.series?.count ?? 1);
   const times = count > 1 ? ` (x${count})` : '';
   const quote = quoteUntrusted(`${ev.type ?? 'Normal'} ${ev.reason ?? ''}: ${ev.message ?? ''}${times}`);
-  return withAt({ source: fromDescribe(ev) ? 'describe' : 'event', ref, quote }, eventTime(ev));
+  return withAt({ source: fromDescribe(ev) ? 'describe' : 'event', ref, quote }, quotedTime(ev));
 }
 
 /** One log line of a container, previous instance or current. */
@@ -51,13 +51,22 @@ export function logEvidence(pod: KubeObject, container: string, line: string, pr
   };
 }
 
+/**
+ * A condition in one line, reason and message named:
+ * `MemoryPressure True, Reason: KubeletHasInsufficientMemory, Message: kubelet has insufficient memory available`.
+ */
+export function describeCondition(c: { type: string; status: string; reason?: string | undefined; message?: string | undefined }): string {
+  return `${c.type} ${c.status}, Reason: ${c.reason ?? ''}, Message: ${c.message ?? ''}`;
+}
+
 /** The events about an object whose reason is one of `reasons`, newest last. */
 export function eventsWithReason(graph: ClusterGraph, ref: ObjectRef, reasons: readonly string[]): (KubeObject & CoreEvent)[] {
   return graph.eventsFor(ref).filter((e) => e.reason !== undefined && reasons.includes(e.reason));
 }
 
-function eventTime(ev: CoreEvent): string | undefined {
-  const t = ev.lastTimestamp ?? ev.series?.lastObservedTime ?? ev.eventTime ?? ev.firstTimestamp;
+/** When an event last happened, in its source's own terms: the timestamp it carries, or describe's age. */
+function quotedTime(ev: CoreEvent): string | undefined {
+  const t = eventTimestamp(ev);
   if (t) return t;
   const age = ev.metadata?.annotations?.[AGE_ANNOTATION];
   return age !== undefined ? `${age}s ago` : undefined;

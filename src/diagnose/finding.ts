@@ -17,7 +17,7 @@ export const ROOT_CAUSES = {
   RolloutStuck: ['new-replicas-failing', 'progress-deadline-exceeded', 'insufficient-capacity', 'paused'],
   VolumePending: ['no-storage-class', 'provisioning-failed', 'no-matching-pv', 'mount-failed'],
   NodeUnhealthy: ['not-ready', 'memory-pressure', 'disk-pressure', 'pid-pressure', 'network-unavailable', 'unschedulable'],
-  Evicted: ['node-memory-pressure', 'node-disk-pressure', 'ephemeral-storage-limit'],
+  Evicted: ['node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure', 'ephemeral-storage-limit'],
   JobFailed: ['backoff-limit-exceeded', 'deadline-exceeded', 'application-error'],
   ScalingBlocked: ['metrics-unavailable', 'at-max-replicas', 'missing-requests'],
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyLine, classifyLog, dependencyTarget, heapGrowth } from './log-patterns.js';
+import { classifyLine, classifyLog, dependencyTarget, escapeRegExp, heapGrowth } from './log-patterns.js';
 
 describe('classifyLine', () => {
   it.each([
@@ -76,5 +76,13 @@ describe('the quoted line', () => {
   it('is the root cause a Java stack trace names last', () => {
     const text = 'org.springframework.beans.factory.BeanCreationException: Error creating bean with name dataSource\nCaused by: java.net.ConnectException: Connection refused (Connection refused)\n';
     expect(classifyLog(text)?.line).toBe('Caused by: java.net.ConnectException: Connection refused (Connection refused)');
+  });
+});
+
+describe('escapeRegExp', () => {
+  it('makes a name from the input match only itself inside a pattern', () => {
+    const pattern = new RegExp(`^Container ${escapeRegExp('app.v2(+)')} failed`);
+    expect(pattern.test('Container app.v2(+) failed')).toBe(true);
+    expect(pattern.test('Container appXv2(+) failed')).toBe(false);
   });
 });

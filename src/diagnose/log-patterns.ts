@@ -153,3 +153,8 @@ export function heapGrowth(text: string): { first: string; last: string; from: n
   if (last.bytes < first.bytes * 1.5) return undefined;
   return { first: first.line, last: last.line, from: first.bytes, to: last.bytes };
 }
+
+/** A name read from the input, as a literal inside a pattern: `app.v2` matches only itself. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

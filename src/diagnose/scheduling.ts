@@ -14,7 +14,7 @@ import type { LabelSelector, Node, PersistentVolume, PersistentVolumeClaim, Pod,
 import type {
   Container, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodSpec, Taint, Toleration,
 } from 'kubernetes-types/core/v1.js';
-import { formatBytes, formatCpu, parseQuantity } from '../cluster/quantity.js';
+import { formatCpu, parseQuantity, readableBytes } from '../cluster/quantity.js';
 import { selectorMatches } from '../cluster/selectors.js';
 
 /** Resource amounts by name: cpu in millicores (sums stay exact), everything else in base units. */
@@ -73,7 +73,7 @@ export function amountOf(resource: string, text: string | number | undefined): n
 /** A resource amount as a person writes it: `250m`, `1.5Gi`, `2`. */
 export function formatAmount(resource: string, value: number): string {
   if (resource === CPU) return formatCpu(value / 1000);
-  if (resource === MEMORY || resource === EPHEMERAL_STORAGE || resource.startsWith('hugepages-')) return formatBytes(value);
+  if (resource === MEMORY || resource === EPHEMERAL_STORAGE || resource.startsWith('hugepages-')) return readableBytes(value);
   return String(value);
 }
 

@@ -2,19 +2,28 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../cluster/objects.js';
 import { InputError } from './input-error.js';
 import { loadInputs, type LoadProgress } from './load.js';
 
-// The describe parser is built beside this loader; here only the routing to it is under test.
-vi.mock('./describe/parse.js', () => ({
-  looksLikeDescribe: (text: string) => text.startsWith('Name:'),
-  parseDescribe: (text: string, origin: string) => {
-    const name = /^Name:\s+(\S+)/.exec(text)?.[1] ?? '';
-    return [{ kind: 'Pod', metadata: { name, annotations: { origin, length: String(text.length) } } }];
-  },
-}));
+/** A pod as `kubectl describe pod` prints it (trimmed to the fields that make it a pod). */
+const describedPod = (name: string): string => `Name:             ${name}
+Namespace:        shop
+Priority:         0
+Node:             node-1/10.0.0.4
+Start Time:       Fri, 20 Nov 2026 09:00:00 +0000
+Status:           Running
+IP:               10.244.1.7
+Containers:
+  app:
+    Image:          registry.example.com/cart:1.4.2
+    State:          Running
+      Started:      Fri, 20 Nov 2026 09:00:05 +0000
+    Ready:          True
+    Restart Count:  0
+Events:            <none>
+`;
 
 const folder = mkdtempSync(join(tmpdir(), 'kubetriage-load-'));
 let fileCount = 0;
@@ -56,7 +65,7 @@ describe('loadInputs', () => {
   it('reads YAML and describe text from stdin too', async () => {
     const yaml = await loadInputs(['-'], { stdin: Readable.from(['kind: Pod\nmetadata:\n  name: cart-1\n']) });
     expect(names(yaml.objects)).toEqual(['Pod/cart-1']);
-    const described = await loadInputs(['-'], { stdin: Readable.from(['Name:         cart-2\nNamespace:    shop\n']) });
+    const described = await loadInputs(['-'], { stdin: Readable.from([describedPod('cart-2')]) });
     expect(names(described.objects)).toEqual(['Pod/cart-2']);
   });
 
@@ -68,11 +77,13 @@ describe('loadInputs', () => {
     expect(error.detail).toBe(`item 2 (line ${line}, column 9, byte ${itemStart}) has no kind or metadata.name`);
   });
 
-  it('sends describe text whole to the describe parser, with its origin', async () => {
-    const text = 'Name:         checkout-7d9\nNamespace:    shop\nStatus:       Running\n';
-    const path = file(text, 'pod.txt');
-    const [object] = (await loadInputs([path])).objects;
-    expect(object?.metadata.annotations).toEqual({ origin: path, length: String(text.length) });
+  it('reads describe text through the describe parser, and names the file when a block cannot be read', async () => {
+    const [object] = (await loadInputs([file(describedPod('checkout-7d9'), 'pod.txt')])).objects;
+    expect(object).toMatchObject({ kind: 'Pod', metadata: { name: 'checkout-7d9', namespace: 'shop', annotations: { 'kubetriage.io/source': 'describe' } } });
+    const odd = file('Name:         thing\nNamespace:    shop\nFlavour:      strawberry\n', 'odd.txt');
+    const error = await failure(loadInputs([odd], { format: 'describe' }));
+    expect(error.origin).toBe(odd);
+    expect(error.detail).toMatch(/line 1/);
   });
 
   it('reads every file in the format given, whatever it looks like', async () => {

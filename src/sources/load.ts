@@ -2,6 +2,7 @@
  * The offline entry: turns the inputs a user names (files, `kubectl cluster-info dump` folders, `-`
  * for stdin) and the container logs given beside them into one {@link ClusterSnapshot}.
  */
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { SnapshotBuilder, type ClusterSnapshot } from '../cluster/snapshot.js';
 import { parseDescribe } from './describe/parse.js';
@@ -97,14 +98,17 @@ async function loadInput(input: string, options: LoadOptions, builder: SnapshotB
       options.onProgress ? { onProgress: options.onProgress } : {});
     return;
   }
-  await loadSource(await fileSource(input), options, builder);
+  // A pipe (`<(kubectl get pods -o json)`) has no size and cannot be read twice: read it as a stream.
+  const source = kind === 'file' ? await fileSource(input) : await streamSource(createReadStream(input), input);
+  await loadSource(source, options, builder);
 }
 
-async function kindOf(path: string): Promise<'file' | 'folder'> {
+async function kindOf(path: string): Promise<'file' | 'pipe' | 'folder'> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) return 'folder';
-    if (info.isFile() || info.isFIFO() || info.isCharacterDevice()) return 'file';
+    if (info.isFile()) return 'file';
+    if (info.isFIFO() || info.isCharacterDevice() || info.isSocket()) return 'pipe';
     throw new InputError(path, 'not a file or folder');
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -13,12 +13,12 @@ import type { Category, Evidence, Finding } from '../finding.js';
 import { eventEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import { patchContainer, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { containersOf, isPodFinished, isTerminating, type ContainerView, type PodObj } from '../pod-state.js';
+import { containerWaitingWith, describeWaiting, type ContainerView, type PodObj } from '../pod-state.js';
 
 type ConfigCategory = Category<'CreateContainerConfigError'>;
 type SourceKind = 'ConfigMap' | 'Secret';
 
-const REASON = 'CreateContainerConfigError';
+const REASONS: ReadonlySet<string> = new Set(['CreateContainerConfigError']);
 
 // The kubelet's words (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables, and the API's NotFound).
 const OBJECT_NOT_FOUND = /\b(configmap|secret)s? "([^"]+)" not found/i;
@@ -48,41 +48,14 @@ export const createContainerConfigErrorAnalyzer: Analyzer = {
   mode: 'CreateContainerConfigError',
   description: 'Containers that cannot be created because a ConfigMap, Secret or key they reference is missing',
   analyze(graph: ClusterGraph): Finding[] {
-    const present = new PresenceIndex(graph);
-    const findings: Finding[] = [];
-    for (const pod of graph.pods()) {
-      if (!waitsOnConfig(pod) || isPodFinished(pod) || isTerminating(pod)) continue;
-      const view = containersOf(pod).find((c) => c.status?.state?.waiting?.reason === REASON);
-      if (view) findings.push(podFinding(graph, present, pod, view));
-    }
-    return findings;
+    return graph.pods().flatMap((pod) => {
+      const view = containerWaitingWith(pod, REASONS);
+      return view ? [podFinding(graph, pod, view)] : [];
+    });
   },
 };
 
-/** A cheap first look, so that only the few pods in trouble pay for a full reading. */
-function waitsOnConfig(pod: PodObj): boolean {
-  const status = pod.status;
-  return [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])].some((cs) => cs.state?.waiting?.reason === REASON);
-}
-
-/** Which namespaces the snapshot holds ConfigMaps and Secrets of: only there does absence mean anything. */
-class PresenceIndex {
-  private namespaces: Map<SourceKind, Set<string>> | undefined;
-
-  constructor(private readonly graph: ClusterGraph) {}
-
-  checked(kind: SourceKind, namespace: string): boolean {
-    if (!this.namespaces) {
-      this.namespaces = new Map();
-      for (const k of ['ConfigMap', 'Secret'] as const) {
-        this.namespaces.set(k, new Set(this.graph.ofKind(k).map((o) => o.metadata.namespace ?? '')));
-      }
-    }
-    return this.namespaces.get(kind)?.has(namespace) ?? false;
-  }
-}
-
-function podFinding(graph: ClusterGraph, present: PresenceIndex, pod: PodObj, view: ContainerView): Finding {
+function podFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView): Finding {
   const waiting = view.status!.state!.waiting!;
   const failed = lastConfigEvent(graph, pod, view);
   const namespace = pod.metadata.namespace ?? '';
@@ -90,7 +63,7 @@ function podFinding(graph: ClusterGraph, present: PresenceIndex, pod: PodObj, vi
   const workload = graph.workloadOf(pod);
 
   const evidence: Evidence[] = [
-    statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: Waiting, Reason: ${REASON}${waiting.message ? `, Message: ${waiting.message}` : ''}`),
+    statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: ${describeWaiting(waiting)}`),
   ];
   if (failed) evidence.push(eventEvidence(failed));
   if (!missing) {
@@ -107,7 +80,7 @@ function podFinding(graph: ClusterGraph, present: PresenceIndex, pod: PodObj, vi
   for (const r of refs.slice(0, 2)) evidence.push(specEvidence(pod, r.field, r.quote));
   const source = graph.get<ConfigMap | Secret>(missing.kind, missing.namespace, missing.name);
   const keys = source ? keysOf(source) : undefined;
-  const state = assess(present, missing, keys);
+  const state = assess(graph, missing, keys);
   const category: ConfigCategory = missing.key !== undefined ? 'missing-key' : missing.kind === 'ConfigMap' ? 'missing-configmap' : 'missing-secret';
   const culprit: ObjectRef = { kind: missing.kind, namespace: missing.namespace, name: missing.name };
 
@@ -123,12 +96,11 @@ function podFinding(graph: ClusterGraph, present: PresenceIndex, pod: PodObj, vi
 
 /** The newest `Failed` event with the kubelet's `Error: <message>` for this container. */
 function lastConfigEvent(graph: ClusterGraph, pod: PodObj, view: ContainerView): Obj<CoreEvent> | undefined {
-  const fieldPath = `spec.${view.init ? 'initContainers' : 'containers'}{${view.spec.name}}`;
   const events = graph.eventsFor(refOf(pod));
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
     if (e.reason !== 'Failed' || !e.message?.startsWith('Error: ')) continue;
-    if (e.involvedObject.fieldPath && e.involvedObject.fieldPath !== fieldPath) continue;
+    if (e.involvedObject.fieldPath && e.involvedObject.fieldPath !== view.fieldPath) continue;
     if (OBJECT_NOT_FOUND.test(e.message) || KEY_NOT_FOUND.test(e.message)) return e;
   }
   return undefined;
@@ -185,8 +157,8 @@ function keysOf(obj: Obj<ConfigMap | Secret>): string[] {
  * - unchecked: the snapshot holds none of that kind in the namespace: the kubelet's word is all there is
  * - stale: the object (and key) exists now: the kubelet should succeed on its next retry
  */
-function assess(present: PresenceIndex, missing: Missing, keys: string[] | undefined): 'confirmed' | 'unchecked' | 'stale' {
-  if (!keys) return present.checked(missing.kind, missing.namespace) ? 'confirmed' : 'unchecked';
+function assess(graph: ClusterGraph, missing: Missing, keys: string[] | undefined): 'confirmed' | 'unchecked' | 'stale' {
+  if (!keys) return graph.ofKindIn(missing.kind, missing.namespace).length > 0 ? 'confirmed' : 'unchecked';
   if (missing.key === undefined) return 'stale';
   return keys.includes(missing.key) ? 'stale' : 'confirmed';
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AGE_ANNOTATION } from '../../cluster/graph.js';
 import type { KubeObject } from '../../cluster/objects.js';
 import { ago, deployment, event, graphOf, node, pod, replicaSet } from '../../../test/k8s.js';
-import { evictedAnalyzer, evictionCause } from './evicted.js';
+import { evictedAnalyzer } from './evicted.js';
 
 const deploy = deployment('shop', 'catalog');
 const rs = replicaSet(deploy, '5f6d8c7b9');
@@ -27,20 +27,6 @@ function pressured(type: 'MemoryPressure' | 'DiskPressure'): KubeObject {
   const message = type === 'MemoryPressure' ? 'kubelet has insufficient memory available' : 'kubelet has disk pressure';
   return node('node-2', { status: { conditions: [{ type, status: 'True', reason, message, lastTransitionTime: ago(25) }, { type: 'Ready', status: 'True' }] } });
 }
-
-describe('evictionCause', () => {
-  it('reads every message the eviction manager writes', () => {
-    expect(evictionCause(MEMORY)).toMatchObject({ kind: 'node', category: 'node-memory-pressure' });
-    expect(evictionCause(DISK)).toMatchObject({ kind: 'node', category: 'node-disk-pressure' });
-    expect(evictionCause('The node was low on resource: inodes. Threshold quantity: 5%, available: 1204. ')).toMatchObject({ category: 'node-disk-pressure' });
-    expect(evictionCause('The node had condition: [DiskPressure]. ')).toMatchObject({ category: 'node-disk-pressure' });
-    expect(evictionCause('The node was low on resource: pids. ')).toMatchObject({ category: 'unknown' });
-    expect(evictionCause('Container app exceeded its local ephemeral storage limit "1Gi". ')).toEqual({ kind: 'container-limit', container: 'app', limit: '1Gi' });
-    expect(evictionCause('Pod ephemeral local storage usage exceeds the total limit of containers 2Gi. ')).toEqual({ kind: 'pod-limit', limit: '2Gi' });
-    expect(evictionCause('Usage of EmptyDir volume "scratch" exceeds the limit "500Mi". ')).toEqual({ kind: 'empty-dir', volume: 'scratch', limit: '500Mi' });
-    expect(evictionCause('something else')).toBeUndefined();
-  });
-});
 
 describe('evictedAnalyzer', () => {
   it('blames the node for memory-pressure evictions, all of them with the same culprit', () => {

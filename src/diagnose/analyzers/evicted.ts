@@ -1,35 +1,26 @@
 /**
  * Evicted: pods the kubelet's eviction manager failed (phase Failed, reason Evicted). Its message
- * says why, in the words of pkg/kubelet/eviction/helpers.go:
- * - `The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. …` (or
- *   `ephemeral-storage` / `inodes`), or at admission `The node had condition: [DiskPressure]. `: the
- *   node is the culprit, so every eviction on one node (and the node's own finding) is one incident;
- * - `Container app exceeded its local ephemeral storage limit "1Gi". `,
- *   `Pod ephemeral local storage usage exceeds the total limit of containers 1Gi. ` or
- *   `Usage of EmptyDir volume "cache" exceeds the limit "1Gi". `: the workload's own limit.
+ * says why (see ../eviction.ts for the formats): a node low on memory or disk makes the node the
+ * culprit, so every eviction on one node (and the node's own finding) is one incident; an
+ * ephemeral-storage or emptyDir limit exceeded makes it the workload's own limit.
  * Evictions older than a day are history, not a finding: the pod objects linger until garbage
  * collection long after the pressure passed.
  */
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
 import type { Node, ObjectRef } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
-import { parseQuantity, roundUpMemory } from '../../cluster/quantity.js';
+import { formatBytes, parseQuantity, roundUpMemory } from '../../cluster/quantity.js';
+import { formatDuration } from '../../cluster/time.js';
 import { finding, type Analyzer } from '../analyzer.js';
-import { eventEvidence, eventsWithReason, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
-import type { Category, Evidence, Finding } from '../finding.js';
+import { evictionCause, evictionTime, type EvictionCause } from '../eviction.js';
+import { describeCondition, eventEvidence, eventsWithReason, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
+import type { Evidence, Finding } from '../finding.js';
 import { patchContainer, patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import type { PodObj } from '../pod-state.js';
-import { eventTimeOf, formatDuration, hasNoReadyReplica, memoryQuantity, millisOf } from './oom-killed.js';
+import { podSeverity, type PodObj } from '../pod-state.js';
 
 const DAY = 24 * 3_600_000;
 const MI = 2 ** 20;
-
-type EvictionCause =
-  | { kind: 'node'; resource: string; category: Category<'Evicted'> }
-  | { kind: 'container-limit'; container: string; limit: string }
-  | { kind: 'pod-limit'; limit: string }
-  | { kind: 'empty-dir'; volume: string; limit: string };
 
 export const evictedAnalyzer: Analyzer = {
   mode: 'Evicted',
@@ -45,42 +36,9 @@ export const evictedAnalyzer: Analyzer = {
   },
 };
 
-/** When the kubelet evicted the pod: its DisruptionTarget condition, its Evicted event, or its containers' end. */
-export function evictionTime(graph: ClusterGraph, pod: PodObj): number | undefined {
-  const condition = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget' && c.status === 'True');
-  const fromCondition = millisOf(condition?.lastTransitionTime);
-  if (fromCondition !== undefined) return fromCondition;
-  const event = eventsWithReason(graph, refOf(pod), ['Evicted']).pop();
-  const fromEvent = event ? eventTimeOf(graph, event) : undefined;
-  if (fromEvent !== undefined) return fromEvent;
-  const ends = (pod.status?.containerStatuses ?? []).map((s) => millisOf(s.state?.terminated?.finishedAt)).filter((t): t is number => t !== undefined);
-  return ends.length ? Math.max(...ends) : undefined;
-}
-
 function isRecent(graph: ClusterGraph, pod: PodObj): boolean {
   const at = evictionTime(graph, pod);
   return at === undefined || graph.now.getTime() - at <= DAY;
-}
-
-/** Reads the eviction manager's message (see the formats in the file comment). */
-export function evictionCause(message: string): EvictionCause | undefined {
-  const low = /The node was low on resource: ([\w.-]+)\./.exec(message);
-  if (low) return nodeCause(low[1]!);
-  const condition = /The node had condition: \[?(\w+)/.exec(message);
-  if (condition) return nodeCause(condition[1]!);
-  const container = /Container (\S+) exceeded its local ephemeral storage limit "([^"]+)"/.exec(message);
-  if (container) return { kind: 'container-limit', container: container[1]!, limit: container[2]! };
-  const pod = /Pod ephemeral local storage usage exceeds the total limit of containers (\S+?)\.?(?:\s|$)/.exec(message);
-  if (pod) return { kind: 'pod-limit', limit: pod[1]! };
-  const emptyDir = /Usage of EmptyDir volume "([^"]+)" exceeds the limit "([^"]+)"/.exec(message);
-  if (emptyDir) return { kind: 'empty-dir', volume: emptyDir[1]!, limit: emptyDir[2]! };
-  return undefined;
-}
-
-function nodeCause(resource: string): EvictionCause {
-  if (resource === 'memory' || resource === 'MemoryPressure') return { kind: 'node', resource: 'memory', category: 'node-memory-pressure' };
-  if (['ephemeral-storage', 'inodes', 'nodefs', 'imagefs', 'DiskPressure'].includes(resource)) return { kind: 'node', resource, category: 'node-disk-pressure' };
-  return { kind: 'node', resource, category: 'unknown' };
 }
 
 function evictionFinding(graph: ClusterGraph, pod: PodObj, onNode: number): Finding {
@@ -89,7 +47,7 @@ function evictionFinding(graph: ClusterGraph, pod: PodObj, onNode: number): Find
   const evidence: Evidence[] = [statusEvidence(pod, 'status.message', `Status: Failed, Reason: Evicted, Message: ${message}`)];
   const event = eventsWithReason(graph, refOf(pod), ['Evicted']).pop();
   if (event) evidence.push(eventEvidence(event));
-  const severity = hasNoReadyReplica(graph, pod) ? 'critical' : 'warning';
+  const severity = podSeverity(graph, pod);
   const at = evictionTime(graph, pod);
   const when = at !== undefined ? ` ${formatDuration(graph.now.getTime() - at)} ago` : '';
   if (!cause || cause.kind === 'node') return nodeFinding(graph, pod, cause, evidence, onNode, when, severity);
@@ -131,7 +89,7 @@ function conditionNow(node: Obj<Node> | undefined, cause: Extract<EvictionCause,
   const type = cause.category === 'node-memory-pressure' ? 'MemoryPressure' : cause.category === 'node-disk-pressure' ? 'DiskPressure' : 'PIDPressure';
   const c = node.status?.conditions?.find((x) => x.type === type && x.status === 'True');
   if (!c) return undefined;
-  return { type, evidence: nodeEvidence(node, `status.conditions[${type}]`, `${type} True, Reason: ${c.reason ?? ''}, Message: ${c.message ?? ''}`, c.lastTransitionTime) };
+  return { type, evidence: nodeEvidence(node, `status.conditions[${type}]`, describeCondition(c), c.lastTransitionTime) };
 }
 
 function limitFinding(graph: ClusterGraph, pod: PodObj, cause: Exclude<EvictionCause, { kind: 'node' }>, evidence: Evidence[], when: string, severity: Finding['severity']): Finding {
@@ -158,7 +116,7 @@ function storageFix(pod: PodObj, cause: Exclude<EvictionCause, { kind: 'node' }>
   const rule = 'new limit = max(current × 1.5, current + 512Mi), rounded up';
   const raise = (limit: string): string | undefined => {
     const bytes = parseQuantity(limit);
-    return bytes === undefined ? undefined : memoryQuantity(roundUpMemory(Math.max(bytes * 1.5, bytes + 512 * MI)));
+    return bytes === undefined ? undefined : formatBytes(roundUpMemory(Math.max(bytes * 1.5, bytes + 512 * MI)));
   };
   const reason = `the pod was evicted for exceeding its ephemeral storage limit; ${rule}`;
   const plans: ActionPlan[] = [];

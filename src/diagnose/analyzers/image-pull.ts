@@ -16,8 +16,8 @@ import type { Category, Evidence, Finding } from '../finding.js';
 import { eventEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import { patchContainer, patchPodSpec, rolloutUndo, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { containersOf, isPodFinished, isTerminating, type ContainerView, type PodObj } from '../pod-state.js';
-import { previousReplicaSet, replicaSetsOf, revisionOf, servedReplicas } from './rollout-stuck.js';
+import { containerWaitingWith, describeWaiting, type ContainerView, type PodObj } from '../pod-state.js';
+import { previousReplicaSet, replicaSetsOf, revisionOf, servedReplicas } from '../revisions.js';
 
 type PullCategory = Category<'ImagePull'>;
 
@@ -92,7 +92,6 @@ interface PullSecrets {
 /** Indexes built at most once per run, and only when a failing pod needs them. */
 class Context {
   private running: Map<string, { image: string; pod: PodObj; container: string }[]> | undefined;
-  private secretNamespaces: Set<string> | undefined;
   private secretsUsed: Map<string, Set<string>> | undefined;
   /** Images repeat across replicas: each distinct reference is parsed once. */
   private readonly parsed = new Map<string, ImageRef | undefined>();
@@ -123,11 +122,6 @@ class Context {
     return this.running.get(repository) ?? [];
   }
 
-  hasSecretsIn(namespace: string): boolean {
-    this.secretNamespaces ??= new Set(this.graph.ofKind<Secret>('Secret').map((s) => s.metadata.namespace ?? ''));
-    return this.secretNamespaces.has(namespace);
-  }
-
   /** Pull secrets of running pods that pull from `registry` in `namespace`: the credentials that work there. */
   workingPullSecrets(namespace: string, registry: string): string[] {
     if (!this.secretsUsed) {
@@ -155,24 +149,12 @@ export const imagePullAnalyzer: Analyzer = {
   description: 'Containers whose image cannot be pulled: missing image or tag, registry credentials, unreachable registry, invalid name',
   analyze(graph: ClusterGraph): Finding[] {
     const ctx = new Context(graph);
-    const findings: Finding[] = [];
-    for (const pod of graph.pods()) {
-      if (!waitsWith(pod, PULL_WAITING_REASONS) || isPodFinished(pod) || isTerminating(pod)) continue;
-      const failing = containersOf(pod).find((c) => PULL_WAITING_REASONS.has(c.status?.state?.waiting?.reason ?? ''));
-      if (failing) findings.push(podFinding(ctx, pod, failing));
-    }
-    return findings;
+    return graph.pods().flatMap((pod) => {
+      const failing = containerWaitingWith(pod, PULL_WAITING_REASONS);
+      return failing ? [podFinding(ctx, pod, failing)] : [];
+    });
   },
 };
-
-/** A cheap first look, so that only the few pods in trouble pay for a full reading. */
-function waitsWith(pod: PodObj, reasons: ReadonlySet<string>): boolean {
-  const status = pod.status;
-  for (const list of [status?.containerStatuses, status?.initContainerStatuses]) {
-    for (const cs of list ?? []) if (reasons.has(cs.state?.waiting?.reason ?? '')) return true;
-  }
-  return false;
-}
 
 function podFinding(ctx: Context, pod: PodObj, view: ContainerView): Finding {
   const graph = ctx.graph;
@@ -191,10 +173,10 @@ function podFinding(ctx: Context, pod: PodObj, view: ContainerView): Finding {
   const verdict = classify(ctx, reason, detail, image, secrets, deploy);
 
   const evidence: Evidence[] = [
-    statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: Waiting, Reason: ${reason}${waiting.message ? `, Message: ${condense(waiting.message)}` : ''}`),
+    statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: ${describeWaiting({ reason, message: waiting.message && condense(waiting.message) })}`),
   ];
   for (const ev of [inspectFailure, pullFailure, backOff]) if (ev) evidence.push(eventEvidence({ ...ev, message: condense(ev.message ?? '') }));
-  evidence.push(specEvidence(pod, `spec.${view.init ? 'initContainers' : 'containers'}[${view.spec.name}].image`, `image: ${image}`));
+  evidence.push(specEvidence(pod, `${view.specPath}.image`, `image: ${image}`));
   if (verdict.category === 'registry-auth') {
     evidence.push(pullSecretEvidence(pod, secrets));
     if (secretWarning) evidence.push(eventEvidence(secretWarning));
@@ -215,12 +197,11 @@ function podFinding(ctx: Context, pod: PodObj, view: ContainerView): Finding {
 
 /** Events about this container: by fieldPath, or, for events without one, by the image they name. */
 function containerEvents(graph: ClusterGraph, pod: PodObj, view: ContainerView): Obj<CoreEvent>[] {
-  const fieldPath = `spec.${view.init ? 'initContainers' : 'containers'}{${view.spec.name}}`;
   const single = (pod.spec?.containers.length ?? 0) + (pod.spec?.initContainers?.length ?? 0) <= 1;
   const image = view.spec.image;
   return graph.eventsFor(refOf(pod)).filter((e) => {
     const path = e.involvedObject.fieldPath;
-    if (path) return path === fieldPath;
+    if (path) return path === view.fieldPath;
     return single || (image !== undefined && (e.message ?? '').includes(`"${image}"`));
   });
 }
@@ -363,7 +344,7 @@ function pullSecretsOf(ctx: Context, pod: PodObj, kubeletWarning: string | undef
     const sa = graph.get<ServiceAccount>('ServiceAccount', ns, pod.spec?.serviceAccountName ?? 'default');
     names = sa?.imagePullSecrets?.map((s) => s.name).filter((n): n is string => !!n) ?? [];
   }
-  const checked = ctx.hasSecretsIn(ns);
+  const checked = graph.ofKindIn('Secret', ns).length > 0;
   const reported = SECRETS_NOT_RETRIEVED.exec(kubeletWarning ?? '')?.[1]?.split(/,\s*/) ?? [];
   const missing: string[] = [];
   const wrongType: string[] = [];

@@ -7,17 +7,16 @@
  * incident. A failure already followed by a successful run of the same CronJob is history: no finding.
  */
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
-import type { ContainerStatus, CronJob, Job, ObjectRef } from '../../cluster/objects.js';
+import type { CronJob, Job, ObjectRef } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
+import { formatDuration, millisOf } from '../../cluster/time.js';
 import { finding, type Analyzer } from '../analyzer.js';
-import { eventEvidence, eventsWithReason, specEvidence, statusEvidence } from '../evidence.js';
+import { describeCondition, eventEvidence, eventsWithReason, specEvidence, statusEvidence } from '../evidence.js';
+import { diagnoseExit, terminationEvidence, type ExitDiagnosis } from '../exit-cause.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
-import { containersOf, describeTermination, type ContainerView, type PodObj } from '../pod-state.js';
-import { diagnoseExit, type ExitDiagnosis } from './crash-loop-back-off.js';
-import { formatDuration, millisOf } from './oom-killed.js';
+import { containersOf, type ContainerView, type PodObj, type Termination } from '../pod-state.js';
 
 type JobObj = Obj<Job>;
-type Terminated = NonNullable<NonNullable<ContainerStatus['lastState']>['terminated']>;
 type JobCondition = NonNullable<NonNullable<Job['status']>['conditions']>[number];
 
 /** An active Job counts as failing once this many of its pods have failed. */
@@ -29,12 +28,7 @@ export const jobFailedAnalyzer: Analyzer = {
   mode: 'JobFailed',
   description: 'Jobs past their backoff limit or deadline, or whose pods keep failing; why, from the failed pods; CronJob runs grouped',
   analyze(graph) {
-    const findings: Finding[] = [];
-    for (const job of graph.ofKind<Job>('Job')) {
-      const f = analyzeJob(graph, job);
-      if (f) findings.push(f);
-    }
-    return findings;
+    return graph.ofKind<Job>('Job').flatMap((job) => analyzeJob(graph, job) ?? []);
   },
 };
 
@@ -78,7 +72,7 @@ function analyzeJob(graph: ClusterGraph, job: JobObj): Finding | undefined {
   const at = failureTime(job);
   const success = cron ? lastSuccess(graph, cron) : undefined;
   if (success !== undefined && at !== undefined && success > at) return undefined;
-  const pods = graph.ownedBy(job).filter((o): o is PodObj => o.kind === 'Pod');
+  const pods = graph.podsOf(job);
   const crash = newestFailure(pods);
   const diagnosis = crash ? diagnoseExit(graph, crash.pod, crash.view, crash.term, crash.previous) : undefined;
   const evidence = [...jobEvidence(graph, job, failed), ...(crash && diagnosis ? podEvidence(crash, diagnosis) : [])];
@@ -112,7 +106,7 @@ function severityOf(graph: ClusterGraph, job: JobObj, failed: JobCondition | und
 interface Crash {
   pod: PodObj;
   view: ContainerView;
-  term: Terminated;
+  term: Termination;
   /** The termination is the container's previous instance (restartPolicy OnFailure). */
   previous: boolean;
 }
@@ -140,7 +134,7 @@ function newestFailure(pods: PodObj[]): Crash | undefined {
 function jobEvidence(graph: ClusterGraph, job: JobObj, failed: JobCondition | undefined): Evidence[] {
   const out: Evidence[] = [];
   if (failed) {
-    out.push(statusEvidence(job, `status.conditions[${failed.type}]`, `${failed.type} True, Reason: ${failed.reason ?? ''}, Message: ${failed.message ?? ''}`, failed.lastTransitionTime));
+    out.push(statusEvidence(job, `status.conditions[${failed.type}]`, describeCondition(failed), failed.lastTransitionTime));
   }
   const s = job.status;
   out.push(statusEvidence(job, 'status', `Pods Statuses: ${s?.active ?? 0} Active (${s?.ready ?? 0} Ready) / ${s?.succeeded ?? 0} Succeeded / ${s?.failed ?? 0} Failed`));
@@ -155,12 +149,7 @@ function jobEvidence(graph: ClusterGraph, job: JobObj, failed: JobCondition | un
 }
 
 function podEvidence(crash: Crash, d: ExitDiagnosis): Evidence[] {
-  const { pod, view, term, previous } = crash;
-  const where = previous ? 'lastState' : 'state';
-  return [
-    statusEvidence(pod, `${view.statusPath}.${where}.terminated`, `${view.spec.name}: ${previous ? 'Last State' : 'State'}: ${describeTermination(term)}`, term.finishedAt),
-    ...d.evidence,
-  ];
+  return [terminationEvidence(crash.pod, crash.view, crash.term), ...d.evidence];
 }
 
 function jobStory(graph: ClusterGraph, job: JobObj, failed: JobCondition | undefined, cron: Obj<CronJob> | undefined): string {

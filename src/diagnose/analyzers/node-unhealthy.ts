@@ -12,15 +12,16 @@
  * pending pod would fit on it were it schedulable, and then a warning. An info finding for every
  * cordoned node would open an incident in a healthy cluster.
  */
-import { eventMillis, type ClusterGraph, type Obj } from '../../cluster/graph.js';
-import type { CoreEvent, Node, ObjectRef, Pod } from '../../cluster/objects.js';
+import type { ClusterGraph, Obj } from '../../cluster/graph.js';
+import type { Node, Pod } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
+import { secondsSince } from '../../cluster/time.js';
 import { finding, type Analyzer } from '../analyzer.js';
 import { eventEvidence, eventsWithReason, nodeEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { cordon, uncordon } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { isPodReady } from '../pod-state.js';
+import { distinctWorkloads, isPodReady } from '../pod-state.js';
 import { isUnscheduled, SchedulingModel } from '../scheduling.js';
 
 type NodeCategory = Category<'NodeUnhealthy'>;
@@ -111,44 +112,15 @@ function taintEvidence(node: Obj<Node>, keys: string[]): Evidence[] {
   return [nodeEvidence(node, 'spec.taints', taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', '))];
 }
 
-/**
- * Events about nodes, by node name, oldest first. Node events are recorded in namespace `default`
- * with no namespace on the involved object, which graph.eventsFor does not find for a Node: they
- * are indexed here in one pass over the events.
- */
-const nodeEventIndexes = new WeakMap<ClusterGraph, Map<string, Obj<CoreEvent>[]>>();
-
-function eventsOfNode(graph: ClusterGraph, node: Obj<Node>): Obj<CoreEvent>[] {
-  let index = nodeEventIndexes.get(graph);
-  if (!index) {
-    index = new Map();
-    for (const ev of graph.ofKind<CoreEvent>('Event')) {
-      if (ev.involvedObject.kind !== 'Node' || !ev.involvedObject.name) continue;
-      const list = index.get(ev.involvedObject.name);
-      if (list) list.push(ev);
-      else index.set(ev.involvedObject.name, [ev]);
-    }
-    for (const list of index.values()) list.sort((a, b) => eventMillis(a) - eventMillis(b));
-    nodeEventIndexes.set(graph, index);
-  }
-  const uid = node.metadata.uid;
-  return (index.get(node.metadata.name) ?? []).filter((e) => !uid || !e.involvedObject.uid || e.involvedObject.uid === uid);
-}
-
+/** The node's three newest events with these reasons, newest first; eviction events only when they reclaim the rule's resource. */
 function nodeEvents(graph: ClusterGraph, node: Obj<Node>, reasons: string[], reclaims?: RegExp): Evidence[] {
-  const events = eventsOfNode(graph, node)
-    .filter((e) => e.reason !== undefined && reasons.includes(e.reason))
+  const events = eventsWithReason(graph, refOf(node), reasons)
     .filter((e) => e.reason !== 'EvictionThresholdMet' || !reclaims || reclaims.test(e.message ?? ''));
   return events.slice(-3).reverse().map(eventEvidence);
 }
 
 function hasTaint(node: Obj<Node>, keys: string[]): boolean {
   return (node.spec?.taints ?? []).some((t) => keys.includes(t.key));
-}
-
-function ageSeconds(graph: ClusterGraph, iso: string | undefined): number | undefined {
-  const age = (graph.now.getTime() - Date.parse(iso ?? '')) / 1000;
-  return Number.isFinite(age) && age >= 0 ? age : undefined;
 }
 
 /** How the node's pods fare: the count that shows how much a node problem hurts. */
@@ -183,7 +155,7 @@ function cordonFix(node: Obj<Node>, why: string): ActionPlan[] {
 
 function notReadyFinding(graph: ClusterGraph, node: Obj<Node>): Finding | undefined {
   const ready = condition(node, 'Ready');
-  const age = ageSeconds(graph, node.metadata.creationTimestamp);
+  const age = secondsSince(node.metadata.creationTimestamp, graph.now);
   if (age !== undefined && age < JOINING_SECONDS) return undefined;
   let evidence: Evidence[];
   let explanation: string;
@@ -282,14 +254,10 @@ function cordonFinding(graph: ClusterGraph, node: Obj<Node>, check: CordonCheck)
     ? [uncordon(refOf(node), `${waiting.length} pending pod(s) fit nowhere else and would fit on ${node.metadata.name}; uncordon only if its maintenance is over`)]
     : [];
   // The waiting pods' workloads, so that their Pending findings join this one's incident.
-  const related = new Map<string, ObjectRef>();
-  for (const pod of waiting) {
-    const w = graph.workloadOf(pod);
-    related.set(`${w.kind}/${w.namespace ?? ''}/${w.name}`, w);
-  }
+  const related = distinctWorkloads(graph, waiting, 50);
   return finding({
     mode: 'NodeUnhealthy', category: 'unschedulable', subject: refOf(node),
     explanation: `Node ${node.metadata.name} is cordoned (spec.unschedulable), and ${waiting.length} pending pod(s) that fit on no other node would fit on it: ${names}${waiting.length > 3 ? ', ...' : ''}. If its maintenance is over, uncordon it.`,
-    evidence, confidence: 0.9, severity: 'warning', fixes, related: [...related.values()].slice(0, 50),
+    evidence, confidence: 0.9, severity: 'warning', fixes, related,
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../cluster/objects.js';
 import { ago, deployment, event, graphOf, log, node, pod, replicaSet } from '../../../test/k8s.js';
-import { formatDuration, memoryQuantity, oomKilledAnalyzer } from './oom-killed.js';
+import { oomKilledAnalyzer } from './oom-killed.js';
 
 const deploy = deployment('shop', 'checkout', { status: { replicas: 2, readyReplicas: 0, availableReplicas: 0 } });
 const rs = replicaSet(deploy, '6f7b9c');
@@ -201,16 +201,5 @@ describe('oomKilledAnalyzer', () => {
     expect(analyze([cron, job, failed])).toEqual([]);
     (cron.status as Record<string, unknown>)['lastSuccessfulTime'] = ago(600);
     expect(analyze([cron, job, failed]).map((f) => f.culprit.kind)).toEqual(['CronJob']);
-  });
-});
-
-describe('formatting helpers', () => {
-  it('writes durations and memory the way people and manifests do', () => {
-    expect(formatDuration(45_000)).toBe('45s');
-    expect(formatDuration(250_000)).toBe('4m10s');
-    expect(formatDuration(5 * 3_600_000 + 12 * 60_000)).toBe('5h12m');
-    expect(formatDuration(51 * 3_600_000)).toBe('2d3h');
-    expect(memoryQuantity(1280 * 2 ** 20)).toBe('1280Mi');
-    expect(memoryQuantity(2 * 2 ** 30)).toBe('2Gi');
   });
 });

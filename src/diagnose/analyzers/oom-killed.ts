@@ -10,29 +10,24 @@
  *   otherwise it is reported as `unknown` with that explanation.
  * Stale history is not a finding: one OOM kill two days ago followed by a stable container is normal.
  */
-import { AGE_ANNOTATION, type ClusterGraph, type Obj } from '../../cluster/graph.js';
-import type { ContainerStatus, CoreEvent, CronJob, Job, Node, ObjectRef } from '../../cluster/objects.js';
+import type { ClusterGraph, Obj } from '../../cluster/graph.js';
+import type { CoreEvent, Node, ObjectRef } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
-import { parseQuantity, roundUpMemory } from '../../cluster/quantity.js';
-import { finding, type Analyzer } from '../analyzer.js';
-import { eventEvidence, logEvidence, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
-import type { Category, Evidence, Finding, Severity } from '../finding.js';
+import { formatBytes, parseQuantity, readableBytes, roundUpMemory } from '../../cluster/quantity.js';
+import { formatDuration, millisOf } from '../../cluster/time.js';
+import { finding, firstContainerFinding, type Analyzer } from '../analyzer.js';
+import { evictionCause, evictionTime } from '../eviction.js';
+import { describeCondition, eventEvidence, logEvidence, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
+import { averageLifetime, eventNear, isKill, REPEATED_RESTARTS, reportedKill, terminationEvidence, type Kill } from '../exit-cause.js';
+import type { Category, Evidence, Finding } from '../finding.js';
 import { patchContainer, patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
 import { heapGrowth } from '../log-patterns.js';
 import type { ActionPlan } from '../plan.js';
-import { containersOf, describeTermination, isPodFinished, isPodReady, isTerminating, type ContainerView, type PodObj } from '../pod-state.js';
-
-type Terminated = NonNullable<NonNullable<ContainerStatus['lastState']>['terminated']>;
+import { describeWaiting, isPodFinished, isTerminating, podSeverity, someContainerStatus, type ContainerView, type PodObj, type Termination } from '../pod-state.js';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const MI = 2 ** 20;
 
-/** A kill seen within this window is news whatever the restart count. */
-const RECENT_KILL = HOUR;
-/** Repeated kills (this many restarts) stay news for a day, or longer when each instance lives longer. */
-const REPEATED_RESTARTS = 3;
 /** Node signs (SystemOOM, evictions) count when they happened this close to the kill. */
 const NODE_SIGN_WINDOW = 10 * MINUTE;
 const EVICTION_WINDOW = 30 * MINUTE;
@@ -45,147 +40,21 @@ export const oomKilledAnalyzer: Analyzer = {
   mode: 'OOMKilled',
   description: 'Containers killed for memory: at their own limit (too low, or a leak) or by a node out of memory; exit 137 without OOMKilled is told apart',
   analyze(graph) {
-    const findings: Finding[] = [];
-    for (const pod of graph.pods()) {
-      if (!mayHaveKill(pod)) continue;
-      for (const view of containersOf(pod)) {
-        const f = analyzeContainer(graph, pod, view);
-        if (f) {
-          findings.push(f);
-          break; // one finding per pod: its id is per subject and category
-        }
-      }
-    }
-    return findings;
+    return graph.pods().filter(mayHaveKill).flatMap((pod) => firstContainerFinding(pod, (view) => analyzeContainer(graph, pod, view)) ?? []);
   },
 };
 
-/**
- * Whether this analyzer reports the container: used by the CrashLoopBackOff analyzer so that a crash
- * loop driven by OOM kills (or by a SIGKILL reported here) is not reported twice.
- */
-export function oomReportsContainer(graph: ClusterGraph, pod: PodObj, view: ContainerView): boolean {
-  return analyzeContainer(graph, pod, view) !== undefined;
-}
-
-/** A container termination that is a kill: reason OOMKilled, or exit code 137 (128 + SIGKILL). */
-export function isKill(t: Terminated | undefined): t is Terminated {
-  if (!t) return false;
-  // ContainerStatusUnknown (exit 137) is the kubelet's placeholder for a container it lost, not a kill.
-  return t.reason === 'OOMKilled' || (t.exitCode === 137 && t.reason !== 'ContainerStatusUnknown');
-}
-
-/** A probe kill explains a termination when the kubelet's Killing event is this close to its end. */
-const PROBE_KILL_WINDOW = 10 * MINUTE;
-
-/**
- * The kubelet's `Killing` event for a container it restarted because a liveness or startup probe
- * failed (`Container app failed liveness probe, will be restarted`), when it is close to `term`'s end
- * (an old probe kill does not explain a later termination). Undefined when there is none.
- */
-export function probeKillEvent(graph: ClusterGraph, pod: PodObj, container: string, term?: Terminated): Obj<CoreEvent> | undefined {
-  const pattern = new RegExp(`^Container ${escapeRegExp(container)} failed (?:liveness|startup) probe, will be restarted`);
-  const ended = millisOf(term?.finishedAt);
-  const kills = graph.eventsFor(refOf(pod)).filter((e) => e.reason === 'Killing' && pattern.test(e.message ?? '')
-    && (ended === undefined || eventNear(graph, e, ended, PROBE_KILL_WINDOW)));
-  return kills[kills.length - 1];
-}
-
-/** Before this, a time is Go's zero time (`0001-01-01T00:00:00Z`, which describe prints as `Mon, 01 Jan 0001`): unknown. */
-const ZERO_TIME_CUTOFF = Date.UTC(1971, 0, 1);
-
-/** ms since the epoch, or undefined for a missing, unreadable or zero time. */
-export function millisOf(time: string | Date | null | undefined): number | undefined {
-  if (time === undefined || time === null) return undefined;
-  const ms = typeof time === 'string' ? Date.parse(time) : time.getTime();
-  return Number.isNaN(ms) || ms < ZERO_TIME_CUTOFF ? undefined : ms;
-}
-
-/**
- * When an event last happened: its timestamps, or the snapshot time minus the age that describe text
- * gives instead of a timestamp. Undefined when neither is known.
- */
-export function eventTimeOf(graph: ClusterGraph, ev: CoreEvent): number | undefined {
-  const at = millisOf(ev.lastTimestamp ?? ev.eventTime ?? ev.series?.lastObservedTime ?? ev.firstTimestamp);
-  if (at !== undefined) return at;
-  const age = Number(ev.metadata?.annotations?.[AGE_ANNOTATION]);
-  return Number.isFinite(age) && ev.metadata?.annotations?.[AGE_ANNOTATION] !== undefined ? graph.now.getTime() - age * 1000 : undefined;
-}
-
-/** A duration as people say it: `45s`, `4m10s`, `5h12m`, `2d3h`. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
-}
-
-/** Bytes as a quantity a manifest can hold exactly: whole Gi, else whole Mi (never a rounded `1.3Gi`). */
-export function memoryQuantity(bytes: number): string {
-  if (bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30}Gi`;
-  return `${Math.ceil(bytes / MI)}Mi`;
-}
-
-const SERVING_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod']);
-const readinessCache = new WeakMap<ClusterGraph, Map<string, boolean>>();
-
-/**
- * True when the workload the pod belongs to serves and none of its pods is ready (a bare pod counts
- * as its own workload). Batch workloads (Jobs, CronJobs) have no replicas to be ready: always false.
- */
-export function hasNoReadyReplica(graph: ClusterGraph, pod: PodObj): boolean {
-  const workload = graph.workloadOf(pod);
-  if (!SERVING_KINDS.has(workload.kind)) return false;
-  let cache = readinessCache.get(graph);
-  if (!cache) readinessCache.set(graph, (cache = new Map()));
-  const key = `${workload.kind}/${workload.namespace ?? ''}/${workload.name}`;
-  const known = cache.get(key);
-  if (known !== undefined) return known;
-  const top = graph.resolve(workload);
-  const pods = top && top.kind !== 'Pod' ? graph.podsOf(top) : [pod];
-  const none = !pods.some((p) => isPodReady(p) && !isPodFinished(p) && !isTerminating(p));
-  cache.set(key, none);
-  return none;
-}
-
-/** Severity of a failing pod: critical when its workload has nothing ready left. */
-export function podSeverity(graph: ClusterGraph, pod: PodObj): Severity {
-  return hasNoReadyReplica(graph, pod) ? 'critical' : 'warning';
-}
-
 function mayHaveKill(pod: PodObj): boolean {
   if (isTerminating(pod) || pod.status?.reason === 'Evicted') return false;
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  return statuses.some((s) => isKill(s.state?.terminated) || isKill(s.lastState?.terminated));
-}
-
-interface Kill {
-  term: Terminated;
-  /** `state` when the container is terminated now, `lastState` when it was restarted since. */
-  where: 'state' | 'lastState';
-}
-
-function killOf(view: ContainerView): Kill | undefined {
-  const s = view.status;
-  if (!s) return undefined;
-  if (s.state?.terminated) return isKill(s.state.terminated) ? { term: s.state.terminated, where: 'state' } : undefined;
-  return isKill(s.lastState?.terminated) ? { term: s.lastState.terminated, where: 'lastState' } : undefined;
+  return someContainerStatus(pod, (s) => isKill(s.state?.terminated) || isKill(s.lastState?.terminated));
 }
 
 function analyzeContainer(graph: ClusterGraph, pod: PodObj, view: ContainerView): Finding | undefined {
-  const kill = killOf(view);
-  if (!kill || !isCurrent(graph, pod, view, kill)) return undefined;
-  if (kill.term.reason !== 'OOMKilled') {
-    // A probe kill belongs to the ProbeFailure analyzer: its events name the probe and why it failed.
-    if (probeKillEvent(graph, pod, view.spec.name, kill.term)) return undefined;
-    // One SIGKILL of a container that runs again is noise (someone's `kill -9`); repeated ones are not.
-    const down = kill.where === 'state' || view.status?.state?.waiting !== undefined;
-    return down || (view.status?.restartCount ?? 0) >= 2 ? sigkillFinding(graph, pod, view, kill) : undefined;
-  }
+  // Which kills are news, and which SIGKILLs are probe kills left to the ProbeFailure analyzer, is
+  // decided in ../exit-cause.ts, where the CrashLoopBackOff analyzer asks the same question.
+  const kill = reportedKill(graph, pod, view);
+  if (!kill) return undefined;
+  if (kill.term.reason !== 'OOMKilled') return sigkillFinding(graph, pod, view, kill);
   const signs = nodeSigns(graph, pod, millisOf(kill.term.finishedAt));
   const limit = parseQuantity(view.spec.resources?.limits?.memory);
   const usage = metricUsage(graph, pod, view.spec.name);
@@ -195,45 +64,7 @@ function analyzeContainer(graph: ClusterGraph, pod: PodObj, view: ContainerView)
   return ownLimitFinding(graph, pod, view, kill, limit, usage);
 }
 
-/**
- * A kill is news while the container is down or crash-looping, within an hour of it, or while kills
- * repeat (three restarts or more, within a day or one and a half instance lifetimes). A finished pod
- * of a Job counts while its Job has not completed and no later run of its CronJob has succeeded.
- */
-function isCurrent(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill): boolean {
-  const s = view.status!;
-  if (kill.where === 'state') return !isPodFinished(pod) || finishedPodMatters(graph, pod, kill.term);
-  if (s.state?.waiting) return true;
-  const finished = millisOf(kill.term.finishedAt);
-  const restarts = s.restartCount ?? 0;
-  if (finished === undefined) return restarts >= 2;
-  const age = graph.now.getTime() - finished;
-  if (age <= RECENT_KILL) return true;
-  if (restarts < REPEATED_RESTARTS) return false;
-  const lifetime = averageLifetime(pod, kill.term, restarts);
-  return age <= Math.max(DAY, 1.5 * (lifetime ?? 0));
-}
-
-function finishedPodMatters(graph: ClusterGraph, pod: PodObj, term: Terminated): boolean {
-  const owner = graph.owner(pod);
-  if (!owner || owner.kind !== 'Job') return true;
-  const job = owner as Obj<Job>;
-  if (job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) return false;
-  const cron = graph.owner(job);
-  const lastSuccess = cron?.kind === 'CronJob' ? millisOf((cron as Obj<CronJob>).status?.lastSuccessfulTime) : undefined;
-  const killedAt = millisOf(term.finishedAt) ?? millisOf(job.metadata.creationTimestamp);
-  return !(lastSuccess !== undefined && killedAt !== undefined && lastSuccess > killedAt);
-}
-
-/** Mean time between the pod's start and each kill, when the times are known. */
-function averageLifetime(pod: PodObj, term: Terminated, restarts: number): number | undefined {
-  const start = millisOf(pod.status?.startTime) ?? millisOf(pod.metadata.creationTimestamp);
-  const end = millisOf(term.finishedAt);
-  if (start === undefined || end === undefined || restarts < 1) return undefined;
-  return (end - start) / restarts;
-}
-
-function uptimeOf(term: Terminated): number | undefined {
+function uptimeOf(term: Termination): number | undefined {
   const started = millisOf(term.startedAt);
   const finished = millisOf(term.finishedAt);
   return started !== undefined && finished !== undefined ? finished - started : undefined;
@@ -241,29 +72,20 @@ function uptimeOf(term: Terminated): number | undefined {
 
 // --- the evidence every finding starts with ------------------------------------------------------------
 
-function terminationEvidence(pod: PodObj, view: ContainerView, kill: Kill): Evidence[] {
+function killEvidence(pod: PodObj, view: ContainerView, kill: Kill): Evidence[] {
   const s = view.status!;
-  const label = kill.where === 'state' ? 'State' : 'Last State';
-  const out = [statusEvidence(pod, `${view.statusPath}.${kill.where}.terminated`, `${view.spec.name}: ${label}: ${describeTermination(kill.term)}`, kill.term.finishedAt)];
+  const out = [terminationEvidence(pod, view, kill.term)];
   const waiting = s.state?.waiting;
-  if (waiting?.reason) {
-    out.push(statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: Waiting, Reason: ${waiting.reason}${waiting.message ? `, Message: ${waiting.message}` : ''}`));
-  }
+  if (waiting?.reason) out.push(statusEvidence(pod, `${view.statusPath}.state.waiting`, `State: ${describeWaiting(waiting)}`));
   out.push(statusEvidence(pod, `${view.statusPath}.restartCount`, `Restart Count: ${s.restartCount ?? 0}`));
   return out;
-}
-
-function containerField(view: ContainerView): string {
-  return `spec.${view.init ? 'initContainers' : 'containers'}[${view.spec.name}]`;
 }
 
 function limitEvidence(pod: PodObj, view: ContainerView): Evidence[] {
   const limits = view.spec.resources?.limits;
   const requests = view.spec.resources?.requests;
-  const quote = limits?.memory !== undefined
-    ? `resources.limits.memory: ${limits.memory}${requests?.memory !== undefined ? `, resources.requests.memory: ${requests.memory}` : ''}`
-    : `resources.limits.memory: <none>${requests?.memory !== undefined ? `, resources.requests.memory: ${requests.memory}` : ''}`;
-  return [specEvidence(pod, `${containerField(view)}.resources`, quote)];
+  const quote = `resources.limits.memory: ${limits?.memory ?? '<none>'}${requests?.memory !== undefined ? `, resources.requests.memory: ${requests.memory}` : ''}`;
+  return [specEvidence(pod, `${view.specPath}.resources`, quote)];
 }
 
 // --- exit 137 without OOMKilled -------------------------------------------------------------------------
@@ -277,7 +99,7 @@ function sigkillFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, k
       + 'so this is not an out-of-memory kill: something outside the container killed it. No probe kill is recorded in the events; '
       + 'other causes are a termination grace period exceeded after SIGTERM (preStop hook or slow shutdown), or a kill by the runtime or a node agent. '
       + `Check \`kubectl get events -n ${pod.metadata.namespace ?? 'default'} --field-selector involvedObject.name=${pod.metadata.name}\` and the kubelet log of node ${pod.spec?.nodeName ?? '<unknown>'}.`,
-    evidence: terminationEvidence(pod, view, kill), confidence: 0.4, severity: podSeverity(graph, pod),
+    evidence: killEvidence(pod, view, kill), confidence: 0.4, severity: podSeverity(graph, pod),
   });
 }
 
@@ -301,7 +123,7 @@ function nodeSigns(graph: ClusterGraph, pod: PodObj, killedAt: number | undefine
   const node = graph.get<Node>('Node', undefined, nodeName);
   const pressure = node?.status?.conditions?.find((c) => c.type === 'MemoryPressure' && c.status === 'True');
   if (node && pressure) {
-    out.evidence.push(nodeEvidence(node, 'status.conditions[MemoryPressure]', `MemoryPressure True, Reason: ${pressure.reason ?? ''}, Message: ${pressure.message ?? ''}`, pressure.lastTransitionTime));
+    out.evidence.push(nodeEvidence(node, 'status.conditions[MemoryPressure]', describeCondition(pressure), pressure.lastTransitionTime));
     out.summary.push(`node ${nodeName} reports MemoryPressure`);
   }
   const near = (ev: Obj<CoreEvent>): boolean => eventNear(graph, ev, at, NODE_SIGN_WINDOW);
@@ -326,25 +148,13 @@ function nodeSigns(graph: ClusterGraph, pod: PodObj, killedAt: number | undefine
   return out;
 }
 
-function eventNear(graph: ClusterGraph, ev: CoreEvent, at: number, window: number): boolean {
-  const last = eventTimeOf(graph, ev);
-  if (last === undefined) return true; // no time at all: the events kept are the recent ones
-  const first = millisOf(ev.firstTimestamp) ?? last;
-  return at >= first - window && at <= last + window;
-}
-
 function memoryEvictionsNear(graph: ClusterGraph, nodeName: string, at: number): PodObj[] {
   return graph.podsOnNode(nodeName).filter((p) => {
-    if (p.status?.reason !== 'Evicted' || !/low on resource: memory|condition: \[?MemoryPressure/.test(p.status.message ?? '')) return false;
-    const when = evictionTime(p);
+    const cause = p.status?.reason === 'Evicted' ? evictionCause(p.status.message ?? '') : undefined;
+    if (cause?.kind !== 'node' || cause.category !== 'node-memory-pressure') return false;
+    const when = evictionTime(graph, p);
     return when === undefined || Math.abs(when - at) <= EVICTION_WINDOW;
   });
-}
-
-function evictionTime(pod: PodObj): number | undefined {
-  const disruption = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
-  const finished = (pod.status?.containerStatuses ?? []).map((s) => millisOf(s.state?.terminated?.finishedAt)).filter((t): t is number => t !== undefined);
-  return millisOf(disruption?.lastTransitionTime) ?? (finished.length ? Math.max(...finished) : undefined);
 }
 
 function nodeFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill, signs: NodeSigns, limit: number | undefined): Finding {
@@ -367,7 +177,7 @@ function nodeFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill
     mode: 'OOMKilled', category: 'node-memory-pressure', subject: refOf(pod), culprit,
     explanation: `${limitText}${because}${overcommit ? ` ${overcommit.text}` : ''}${neighbours} The fix is on the node side: requests that match real usage (so the scheduler does not overcommit the node), `
       + `${bound}, or more node memory; the node finding carries cordon and drain advice.`,
-    evidence: [...terminationEvidence(pod, view, kill), ...limitEvidence(pod, view), ...signs.evidence, ...(overcommit ? [overcommit.evidence] : [])],
+    evidence: [...killEvidence(pod, view, kill), ...limitEvidence(pod, view), ...signs.evidence, ...(overcommit ? [overcommit.evidence] : [])],
     confidence, severity: podSeverity(graph, pod),
   });
 }
@@ -390,7 +200,7 @@ function memoryOvercommit(graph: ClusterGraph, node: Obj<Node> | undefined): { t
   }
   const percent = Math.round((limits / allocatable) * 100);
   if (percent <= 100) return undefined;
-  const quote = `Allocated resources: memory limits ${memoryQuantity(limits)} (${percent}%) of ${memoryQuantity(allocatable)} allocatable`;
+  const quote = `Allocated resources: memory limits ${readableBytes(limits)} (${percent}%) of ${readableBytes(allocatable)} allocatable`;
   return { text: `Memory limits on the node add up to ${percent}% of its allocatable memory.`, evidence: nodeEvidence(node, 'status.allocatable.memory', quote) };
 }
 
@@ -412,13 +222,13 @@ function metricUsage(graph: ClusterGraph, pod: PodObj, container: string): Usage
 
 function ownLimitFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill, limit: number, usage: Usage | undefined): Finding {
   const name = view.spec.name;
-  const limitText = view.spec.resources?.limits?.memory ?? memoryQuantity(limit);
+  const limitText = view.spec.resources?.limits?.memory ?? formatBytes(limit);
   const leak = leakSigns(graph, pod, view, kill);
   const category: Category<'OOMKilled'> = leak ? 'memory-leak' : 'memory-limit-too-low';
   const uptime = uptimeOf(kill.term);
   const lived = uptime !== undefined ? ` after running ${formatDuration(uptime)}` : '';
   const fix = memoryFix(graph, pod, view, limit, leak !== undefined);
-  const evidence = [...terminationEvidence(pod, view, kill), ...limitEvidence(pod, view), ...(usage ? [usage.evidence] : []), ...(leak?.evidence ?? [])];
+  const evidence = [...killEvidence(pod, view, kill), ...limitEvidence(pod, view), ...(usage ? [usage.evidence] : []), ...(leak?.evidence ?? [])];
   const base = `Container ${name} was OOM-killed at its own ${limitText} memory limit${lived} (reason OOMKilled, exit code 137, restarted ${view.status?.restartCount ?? 0} times).`;
   const explanation = leak
     ? `${base} ${leak.why} That points to a leak: memory grows until the limit whatever it is, so raising the limit only spaces the kills out. Profile the heap of ${name}. ${fix.text}`
@@ -454,7 +264,7 @@ function leakSigns(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: 
   const log = previous ?? graph.logOf(pod, view.spec.name, false);
   const growth = log ? heapGrowth(log.text) : undefined;
   if (log && growth) {
-    reasons.push(`Its log shows memory only growing, from ${memoryQuantity(growth.from)} to ${memoryQuantity(growth.to)}.`);
+    reasons.push(`Its log shows memory only growing, from ${readableBytes(growth.from)} to ${readableBytes(growth.to)}.`);
     evidence.push(logEvidence(pod, view.spec.name, growth.first, log.previous), logEvidence(pod, view.spec.name, growth.last, log.previous));
   }
   if (!reasons.length) return undefined;
@@ -469,8 +279,8 @@ function leakSigns(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: 
 function memoryFix(graph: ClusterGraph, pod: PodObj, view: ContainerView, limit: number, leak: boolean): { plans: ActionPlan[]; text: string } {
   const workload = graph.workloadOf(pod);
   const raised = roundUpMemory(Math.max(limit * 1.5, limit + 128 * MI));
-  const after = memoryQuantity(raised);
-  const before = view.spec.resources?.limits?.memory ?? memoryQuantity(limit);
+  const after = formatBytes(raised);
+  const before = view.spec.resources?.limits?.memory ?? formatBytes(limit);
   const request = view.spec.resources?.requests?.memory;
   const requestFollows = request !== undefined && parseQuantity(request) === limit;
   const rule = 'new limit = max(current × 1.5, current + 128Mi), rounded up';
@@ -486,8 +296,3 @@ function memoryFix(graph: ClusterGraph, pod: PodObj, view: ContainerView, limit:
     : patchContainer(workload, view.spec.name, resources(after), resources(before), summary, reason);
   return { plans: [plan], text: `Proposed: ${summary} (${rule}).` };
 }
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-

@@ -11,12 +11,13 @@ import type { ClusterGraph, Obj } from '../../cluster/graph.js';
 import type { CoreEvent, KubeObject, ObjectRef, PersistentVolumeClaim, Pod, ResourceQuota } from '../../cluster/objects.js';
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { keyOf, refOf } from '../../cluster/objects.js';
+import { secondsSince } from '../../cluster/time.js';
 import { finding, type Analyzer } from '../analyzer.js';
 import { eventEvidence, eventsWithReason, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { isPodReady, podCondition } from '../pod-state.js';
+import { hasRunningReadyPod, podCondition } from '../pod-state.js';
 import {
   formatAmount, formatResources, isUnscheduled, nodeSelectorMatches, parseFitError, REASON, requiredNodeAffinityMatches, SchedulingModel,
   type FitResult, type NodeVerdict, type ParsedFitError, type ReasonCount,
@@ -87,16 +88,11 @@ class PendingContext {
     return (this.modelCache ??= SchedulingModel.of(this.graph));
   }
 
-  /** Whether any replica of the pod's workload runs and is ready. */
-  anyReplicaRuns(pod: Obj<Pod>, workload: ObjectRef): boolean {
+  /** Whether any replica of the workload runs and is ready, asked once per workload. */
+  anyReplicaRuns(workload: ObjectRef): boolean {
     const key = keyOf(workload);
     let runs = this.running.get(key);
-    if (runs === undefined) {
-      const obj = this.graph.resolve(workload);
-      const pods = obj && obj !== pod ? this.graph.podsOf(obj) : [];
-      runs = pods.some((p) => p.status?.phase === 'Running' && isPodReady(p));
-      this.running.set(key, runs);
-    }
+    if (runs === undefined) this.running.set(key, (runs = hasRunningReadyPod(this.graph, workload)));
     return runs;
   }
 
@@ -151,12 +147,6 @@ function withParsed(word: SchedulerWord): SchedulerWord {
   return parsed ? { ...word, parsed } : word;
 }
 
-function ageSeconds(graph: ClusterGraph, obj: KubeObject): number | undefined {
-  const created = Date.parse(obj.metadata.creationTimestamp ?? '');
-  const age = (graph.now.getTime() - created) / 1000;
-  return Number.isFinite(age) && age >= 0 ? age : undefined;
-}
-
 /** How the category was reached, which sets the confidence and the wording. */
 type Basis = 'agree' | 'event-only' | 'disagree' | 'recomputed-only' | 'silent';
 
@@ -171,7 +161,7 @@ function analyzePod(context: PendingContext, pod: Obj<Pod>): Finding | undefined
   const { graph } = context;
   if (pod.spec?.schedulingGates?.length) return undefined;
   const word = schedulerWord(graph, pod);
-  const age = ageSeconds(graph, pod);
+  const age = secondsSince(pod.metadata.creationTimestamp, graph.now);
   if (!word && (age === undefined || age < SETTLE_SECONDS)) return undefined;
   const fit = context.model()?.fit(pod);
   const decision = decide(context, pod, word, fit, age);
@@ -298,7 +288,7 @@ function buildFinding(context: PendingContext, pod: Obj<Pod>, word: SchedulerWor
   if (evidence.length === 0) evidence.push(statusEvidence(pod, 'status.phase', 'Pending'));
 
   const nominated = pod.status?.nominatedNodeName;
-  let severity: Severity = context.anyReplicaRuns(pod, workload) ? 'warning' : 'critical';
+  let severity: Severity = context.anyReplicaRuns(workload) ? 'warning' : 'critical';
   let confidence = CONFIDENCE[decision.basis];
   let prefix = '';
   if (nominated) {
@@ -593,8 +583,8 @@ const QUOTA_MESSAGE = /exceeded quota: ([^,\s]+), requested: (.+?), used: (.+?),
 
 function quotaFindings(graph: ClusterGraph): Finding[] {
   const latest = new Map<string, Obj<CoreEvent>>();
-  for (const ev of graph.ofKind<CoreEvent>('Event')) {
-    if (ev.reason !== 'FailedCreate' || !ev.message?.includes('exceeded quota:')) continue;
+  for (const ev of graph.eventsByReason(['FailedCreate'])) {
+    if (!ev.message?.includes('exceeded quota:')) continue;
     const io = ev.involvedObject;
     if (!io.kind || !io.name) continue;
     const key = `${io.kind}/${io.namespace ?? ev.metadata.namespace ?? ''}/${io.name}`;
@@ -624,8 +614,7 @@ function quotaFinding(graph: ClusterGraph, ev: Obj<CoreEvent>): Finding | undefi
     const pick = (list: Record<string, string> | undefined): string => names.map((n) => `${n}=${list?.[n] ?? '?'}`).join(', ');
     evidence.push(statusEvidence(quota, 'status', `hard: ${pick(quota.status?.hard)}, used: ${pick(quota.status?.used)}`));
   }
-  const workloadObj = graph.resolve(subject);
-  const ready = workloadObj ? graph.podsOf(workloadObj).some((p) => p.status?.phase === 'Running' && isPodReady(p)) : false;
+  const ready = hasRunningReadyPod(graph, subject);
   const explanation = `${subject.kind} ${subject.name} cannot create its pods: ResourceQuota ${quotaName} in namespace ${namespace ?? ''} allows ${limited}, ${used} is in use, and each new pod asks ${requested}. `
     + 'Raise the quota, lower the pods\' requests, or free quota by scaling down other workloads of the namespace; no change is proposed automatically because each of these trades against another team\'s budget.';
   const quotaRef: ObjectRef = { kind: 'ResourceQuota', name: quotaName!, ...(namespace ? { namespace } : {}) };

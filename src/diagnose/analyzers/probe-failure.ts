@@ -7,7 +7,6 @@
  * liveness probe that kills a slow starter, a failing dependency and an application answering 5xx.
  */
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
-import { AGE_ANNOTATION } from '../../cluster/annotations.js';
 import type { ContainerPort } from 'kubernetes-types/core/v1.js';
 import type { CoreEvent, ObjectRef, Pod, Probe, Service } from '../../cluster/objects.js';
 import { keyOf, refOf } from '../../cluster/objects.js';
@@ -16,6 +15,7 @@ import { finding, type Analyzer } from '../analyzer.js';
 import { eventEvidence, logEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding } from '../finding.js';
 import { TEMPLATED_KINDS, patchContainer } from '../fixes.js';
+import { escapeRegExp } from '../log-patterns.js';
 import type { ActionPlan } from '../plan.js';
 import {
   containersOf, describeTermination, isPodFinished, isPodReady, isTerminating, podCondition, type ContainerView, type PodObj,
@@ -80,7 +80,6 @@ interface Verdict {
 /** What one run of the analyzer reads once and shares across pods. */
 class RunCache {
   private readonly workloadReady = new Map<string, boolean>();
-  private servicesByNamespace: Map<string, Obj<Service>[]> | undefined;
   private readonly lines = new Map<string, string[]>();
 
   constructor(readonly graph: ClusterGraph) {}
@@ -106,19 +105,6 @@ class RunCache {
     }
     return ready;
   }
-
-  servicesIn(namespace: string): Obj<Service>[] {
-    if (!this.servicesByNamespace) {
-      this.servicesByNamespace = new Map();
-      for (const svc of this.graph.services()) {
-        const ns = svc.metadata.namespace ?? '';
-        const list = this.servicesByNamespace.get(ns);
-        if (list) list.push(svc);
-        else this.servicesByNamespace.set(ns, [svc]);
-      }
-    }
-    return this.servicesByNamespace.get(namespace) ?? [];
-  }
 }
 
 export const probeFailureAnalyzer: Analyzer = {
@@ -136,22 +122,15 @@ export const probeFailureAnalyzer: Analyzer = {
   },
 };
 
-/** Pods that some `Unhealthy` or probe `Killing` event is about: one pass over the events. */
+/** Pods that some `Unhealthy` or `Killing` event is about, in the order of their first such event. */
 function podsWithProbeEvents(graph: ClusterGraph): PodObj[] {
-  const seen = new Set<string>();
-  const pods: PodObj[] = [];
-  for (const ev of graph.ofKind<CoreEvent>('Event')) {
-    if (ev.reason !== 'Unhealthy' && ev.reason !== 'Killing') continue;
+  const pods = new Set<PodObj>();
+  for (const ev of graph.eventsByReason(['Unhealthy', 'Killing'])) {
     const io = ev.involvedObject;
-    if (io?.kind !== 'Pod' || !io.name) continue;
-    const namespace = io.namespace ?? ev.metadata.namespace;
-    const key = `${namespace ?? ''}/${io.name}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const pod = graph.get<Pod>('Pod', namespace, io.name);
-    if (pod) pods.push(pod);
+    const pod = io?.kind === 'Pod' && io.name ? graph.get<Pod>('Pod', io.namespace ?? ev.metadata.namespace, io.name) : undefined;
+    if (pod) pods.add(pod);
   }
-  return pods;
+  return [...pods];
 }
 
 /** One pod's failing probe and what it means. */
@@ -316,7 +295,7 @@ function wrongPort(input: JudgeInput): Verdict | undefined {
   // Without the probe's spec (describe text cut short), the port the kubelet dialled is in its message.
   const port = probe ? portOf(probe) : portFromOutput(failure.output);
   if (port === undefined) return undefined;
-  const portsQuote = specEvidence(input.pod, `spec.containers[${view.spec.name}].ports`, `Ports: ${formatPorts(declared)}`);
+  const portsQuote = specEvidence(input.pod, `${view.specPath}.ports`, `Ports: ${formatPorts(declared)}`);
   if (typeof port === 'string' && !/^\d+$/.test(port)) {
     if (declared.some((p) => p.name === port)) return undefined;
     return {
@@ -645,10 +624,10 @@ function isOwnHost(host: string, pod: PodObj): boolean {
 /** Services of the pod's namespace a dependency line names as a host (never one that selects the pod itself). */
 function dependencyServices(cache: RunCache, pod: PodObj, line: string): ObjectRef[] {
   const out: ObjectRef[] = [];
-  for (const svc of cache.servicesIn(pod.metadata.namespace ?? '')) {
+  for (const svc of cache.graph.ofKindIn<Service>('Service', pod.metadata.namespace ?? '')) {
     const name = svc.metadata.name;
     if (name.length < 3 || selectorMatches(svc.spec?.selector, pod.metadata.labels)) continue;
-    const host = new RegExp(`(?:^|[\\s"'/@(=])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[.:"'\\s/)]|$)`);
+    const host = new RegExp(`(?:^|[\\s"'/@(=])${escapeRegExp(name)}(?=[.:"'\\s/)]|$)`);
     if (host.test(line)) out.push(refOf(svc));
   }
   return out;
@@ -662,7 +641,7 @@ function baseEvidence(pod: PodObj, view: ContainerView, f: ProbeFailures): Evide
   if (lastUnhealthy) evidence.push(eventEvidence(lastUnhealthy));
   if (lastKill) evidence.push(eventEvidence(lastKill));
   const probe = view.spec[FIELD[f.kind]];
-  if (probe) evidence.push(specEvidence(pod, `spec.containers[${view.spec.name}].${FIELD[f.kind]}`, `${LABEL[f.kind]}: ${describeProbe(probe)}`));
+  if (probe) evidence.push(specEvidence(pod, `${view.specPath}.${FIELD[f.kind]}`, `${LABEL[f.kind]}: ${describeProbe(probe)}`));
   const status = view.status;
   const last = status?.lastState?.terminated;
   if (status && f.kind !== 'readiness' && last) {
@@ -732,14 +711,8 @@ function occurrences(events: CoreEvent[]): number {
 
 /** Seconds since the newest of the events, from their timestamps or the age describe text gives. */
 function newestAge(graph: ClusterGraph, events: Obj<CoreEvent>[]): number | undefined {
-  let best: number | undefined;
-  for (const ev of events) {
-    const t = ev.lastTimestamp ?? ev.eventTime ?? ev.series?.lastObservedTime ?? ev.firstTimestamp;
-    const annotated = ev.metadata.annotations?.[AGE_ANNOTATION];
-    const age = t ? (graph.now.getTime() - Date.parse(t)) / 1000 : annotated !== undefined ? Number(annotated) : undefined;
-    if (age !== undefined && !Number.isNaN(age) && (best === undefined || age < best)) best = age;
-  }
-  return best;
+  const times = events.map((ev) => graph.eventTime(ev)).filter((t): t is number => t !== undefined);
+  return times.length ? (graph.now.getTime() - Math.max(...times)) / 1000 : undefined;
 }
 
 function secondsBetween(from: string | undefined, to: Date | undefined): number | undefined {

@@ -5,20 +5,19 @@
  * gave up waiting (`ProgressDeadlineExceeded`), or someone paused it.
  */
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
-import { eventMillis } from '../../cluster/graph.js';
 import type { CoreEvent, DaemonSet, Deployment, KubeObject, ReplicaSet, StatefulSet } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
+import { millisOf } from '../../cluster/time.js';
 import type { Analyzer } from '../analyzer.js';
 import { finding } from '../analyzer.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { eventEvidence, eventsWithReason, statusEvidence } from '../evidence.js';
 import { patchObject, rolloutUndo } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { containersOf, describeTermination, isPodReady, isTerminating, podCondition, type PodObj } from '../pod-state.js';
+import { containersOf, describeTermination, describeWaiting, isPodReady, isTerminating, podCondition, type PodObj } from '../pod-state.js';
+import { previousReplicaSet, replicaSetsOf, revisionOf, servedReplicas } from '../revisions.js';
 
 type RolloutCategory = Category<'RolloutStuck'>;
-
-const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /** The deployment controller's default `progressDeadlineSeconds`. */
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
@@ -40,32 +39,6 @@ const HARD_WAITING_REASONS: ReadonlySet<string> = new Set([
   'PostStartHookError',
 ]);
 
-/** The revision a ReplicaSet (or Deployment) carries in its annotation; 0 when absent. */
-export function revisionOf(obj: KubeObject): number {
-  const value = Number(obj.metadata.annotations?.[REVISION_ANNOTATION]);
-  return Number.isFinite(value) ? value : 0;
-}
-
-/** The ReplicaSets a Deployment owns, oldest revision first. */
-export function replicaSetsOf(graph: ClusterGraph, deployment: KubeObject): Obj<ReplicaSet>[] {
-  return graph.ownedBy(deployment)
-    .filter((o): o is Obj<ReplicaSet> => o.kind === 'ReplicaSet')
-    .sort((a, b) => revisionOf(a) - revisionOf(b));
-}
-
-/** The ReplicaSet with the highest revision below `current`'s, among `sets` (sorted by revision). */
-export function previousReplicaSet(sets: readonly Obj<ReplicaSet>[], current: KubeObject): Obj<ReplicaSet> | undefined {
-  const revision = revisionOf(current);
-  let previous: Obj<ReplicaSet> | undefined;
-  for (const rs of sets) if (rs !== current && revisionOf(rs) < revision) previous = rs;
-  return previous;
-}
-
-/** True when a ReplicaSet had (still has) replicas that served: a revision worth rolling back to. */
-export function servedReplicas(rs: Obj<ReplicaSet>): boolean {
-  return (rs.status?.availableReplicas ?? 0) > 0 || (rs.status?.readyReplicas ?? 0) > 0;
-}
-
 /** What is wrong with one pod of the new revision, quoted for evidence. */
 interface PodTrouble {
   pod: PodObj;
@@ -82,20 +55,11 @@ export const rolloutStuckAnalyzer: Analyzer = {
   mode: 'RolloutStuck',
   description: 'Rollouts that cannot complete: failing new replicas, no room for them, an exceeded progress deadline, or a pause',
   analyze(graph: ClusterGraph): Finding[] {
-    const findings: Finding[] = [];
-    for (const d of graph.ofKind<Deployment>('Deployment')) {
-      const f = analyzeDeployment(graph, d);
-      if (f) findings.push(f);
-    }
-    for (const s of graph.ofKind<StatefulSet>('StatefulSet')) {
-      const f = analyzeStatefulSet(graph, s);
-      if (f) findings.push(f);
-    }
-    for (const ds of graph.ofKind<DaemonSet>('DaemonSet')) {
-      const f = analyzeDaemonSet(graph, ds);
-      if (f) findings.push(f);
-    }
-    return findings;
+    return [
+      ...graph.ofKind<Deployment>('Deployment').flatMap((d) => analyzeDeployment(graph, d) ?? []),
+      ...graph.ofKind<StatefulSet>('StatefulSet').flatMap((s) => analyzeStatefulSet(graph, s) ?? []),
+      ...graph.ofKind<DaemonSet>('DaemonSet').flatMap((ds) => analyzeDaemonSet(graph, ds) ?? []),
+    ];
   },
 };
 
@@ -176,8 +140,7 @@ function newRevisionOf(graph: ClusterGraph, d: Obj<Deployment>, progressMessage:
   if (newest && sets.filter((rs) => revisionOf(rs) === revisionOf(newest)).length > 1) return unrankedRevision(graph, sets);
   if (newest) {
     const previous = previousReplicaSet(sets, newest);
-    const pods = graph.ownedBy(newest).filter((o): o is PodObj => o.kind === 'Pod');
-    return { name: newest.metadata.name, replicaSet: newest, pods, ...(previous ? { previous } : {}) };
+    return { name: newest.metadata.name, replicaSet: newest, pods: graph.podsOf(newest), ...(previous ? { previous } : {}) };
   }
   const name = /ReplicaSet "([^"]+)"/.exec(progressMessage ?? '')?.[1];
   if (!name) return { pods: [] };
@@ -194,7 +157,7 @@ function newRevisionOf(graph: ClusterGraph, d: Obj<Deployment>, progressMessage:
  * when the pods' trouble points at it.
  */
 function unrankedRevision(graph: ClusterGraph, sets: Obj<ReplicaSet>[]): NewRevision {
-  const pods = sets.flatMap((rs) => graph.ownedBy(rs).filter((o): o is PodObj => o.kind === 'Pod'));
+  const pods = sets.flatMap((rs) => graph.podsOf(rs));
   const troubled = pods.find((p) => podTrouble(graph, p) !== undefined);
   const owner = troubled ? sets.find((rs) => graph.owner(troubled) === rs) : undefined;
   return owner ? { name: owner.metadata.name, replicaSet: owner, pods } : { pods };
@@ -204,7 +167,8 @@ function persistentCreateFailure(graph: ClusterGraph, events: Obj<CoreEvent>[]):
   const last = events[events.length - 1];
   if (!last) return false;
   const first = events[0]!;
-  const since = Date.parse(first.firstTimestamp ?? '') || eventMillis(first);
+  // Since the first failure; an event with no time at all counts as old enough.
+  const since = millisOf(first.firstTimestamp) ?? graph.eventTime(first) ?? millisOf(first.metadata.creationTimestamp) ?? 0;
   return (last.count ?? 1) > 1 && graph.now.getTime() - since >= CAPACITY_GRACE_MS;
 }
 
@@ -300,7 +264,7 @@ function podTrouble(graph: ClusterGraph, pod: PodObj): PodTrouble | undefined {
     const waiting = state?.waiting;
     if (waiting?.reason && HARD_WAITING_REASONS.has(waiting.reason)) {
       const last = view.status?.lastState?.terminated;
-      const evidence = [statusEvidence(pod, `${view.statusPath}.state`, `State: Waiting, Reason: ${waiting.reason}${waiting.message ? `, Message: ${waiting.message}` : ''}`)];
+      const evidence = [statusEvidence(pod, `${view.statusPath}.state`, `State: ${describeWaiting(waiting)}`)];
       if (last) evidence.push(statusEvidence(pod, `${view.statusPath}.lastState`, `Last State: ${describeTermination(last)}`, last.finishedAt));
       return { pod, kind: 'failing', hard: true, waitedMs: 0, evidence, summary: `pod ${pod.metadata.name}: container ${view.spec.name} ${waiting.reason}` };
     }
@@ -342,7 +306,7 @@ function pendingTrouble(graph: ClusterGraph, pod: PodObj, scheduled: { reason?: 
 function analyzeStatefulSet(graph: ClusterGraph, s: Obj<StatefulSet>): Finding | undefined {
   const status = s.status;
   if (!status?.updateRevision || !status.currentRevision || status.updateRevision === status.currentRevision) return undefined;
-  const pods = graph.ownedBy(s).filter((o): o is PodObj => o.kind === 'Pod');
+  const pods = graph.podsOf(s);
   const updated = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === status.updateRevision);
   const trouble = firstHardFailure(graph, updated);
   if (!trouble) return undefined;
@@ -369,7 +333,7 @@ function analyzeStatefulSet(graph: ClusterGraph, s: Obj<StatefulSet>): Finding |
 function analyzeDaemonSet(graph: ClusterGraph, ds: Obj<DaemonSet>): Finding | undefined {
   const status = ds.status;
   if (!status || (status.numberUnavailable ?? 0) <= 0) return undefined;
-  const pods = graph.ownedBy(ds).filter((o): o is PodObj => o.kind === 'Pod');
+  const pods = graph.podsOf(ds);
   const trouble = firstHardFailure(graph, pods);
   if (!trouble) return undefined;
   const failingHash = trouble.pod.metadata.labels?.['controller-revision-hash'];

@@ -10,6 +10,7 @@ import type { ClusterGraph, Obj } from '../../cluster/graph.js';
 import type { Container, CoreEvent, HorizontalPodAutoscaler, KubeObject, LimitRange, ObjectRef } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
 import { parseQuantity } from '../../cluster/quantity.js';
+import { millisOf } from '../../cluster/time.js';
 import type { Analyzer } from '../analyzer.js';
 import { finding } from '../analyzer.js';
 import type { Evidence, Finding } from '../finding.js';
@@ -67,12 +68,7 @@ export const scalingBlockedAnalyzer: Analyzer = {
   mode: 'ScalingBlocked',
   description: 'HorizontalPodAutoscalers that cannot scale: metrics unavailable, missing CPU requests, or held at maxReplicas under load',
   analyze(graph: ClusterGraph): Finding[] {
-    const findings: Finding[] = [];
-    for (const hpa of graph.ofKind<HorizontalPodAutoscaler>('HorizontalPodAutoscaler')) {
-      const f = analyzeHpa(graph, hpa);
-      if (f) findings.push(f);
-    }
-    return findings;
+    return graph.ofKind<HorizontalPodAutoscaler>('HorizontalPodAutoscaler').flatMap((hpa) => analyzeHpa(graph, hpa) ?? []);
   },
 };
 
@@ -218,11 +214,12 @@ function metricFailure(graph: ClusterGraph, hpa: Hpa, active: Condition | undefi
 /** Repeated, recent, and failing for longer than the grace after creation. */
 function persistentEvents(graph: ClusterGraph, events: Obj<CoreEvent>[]): boolean {
   const last = events[events.length - 1]!;
-  const lastAt = Date.parse(last.lastTimestamp ?? last.eventTime ?? '');
-  if (!Number.isNaN(lastAt) && graph.now.getTime() - lastAt > EVENT_FRESHNESS_MS) return false;
-  const first = Date.parse(events[0]!.firstTimestamp ?? '');
-  const span = Number.isNaN(first) || Number.isNaN(lastAt) ? 0 : lastAt - first;
-  return (last.count ?? 1) >= 3 && (span >= METRICS_GRACE_MS || Number.isNaN(first));
+  const lastAt = graph.eventTime(last);
+  if (lastAt !== undefined && graph.now.getTime() - lastAt > EVENT_FRESHNESS_MS) return false;
+  if ((last.count ?? 1) < 3) return false;
+  // Without the first occurrence's time, the repeats alone say that it lasts.
+  const first = millisOf(events[0]!.firstTimestamp);
+  return first === undefined || (lastAt !== undefined && lastAt - first >= METRICS_GRACE_MS);
 }
 
 function olderThan(graph: ClusterGraph, time: string | undefined, ms: number): boolean {

@@ -11,7 +11,7 @@
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
 import type { EndpointSubset, ServicePort } from 'kubernetes-types/core/v1.js';
 import type {
-  Endpoints, EndpointSlice, Ingress, KubeObject, ObjectRef, Pod, Service,
+  Endpoints, EndpointSlice, Ingress, KubeObject, ObjectRef, Service,
 } from '../../cluster/objects.js';
 import { keyOf, refOf } from '../../cluster/objects.js';
 import { formatSelector } from '../../cluster/selectors.js';
@@ -20,7 +20,7 @@ import { eventEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding } from '../finding.js';
 import { patchObject } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { isPodFinished, isPodReady, isTerminating, podCondition, type PodObj } from '../pod-state.js';
+import { distinctWorkloads, isPodFinished, isPodReady, isTerminating, podCondition, type PodObj } from '../pod-state.js';
 
 type SvcCategory = Category<'ServiceUnavailable'>;
 type SvcObj = Obj<Service>;
@@ -40,29 +40,12 @@ interface LabelledWorkload {
   labels: Record<string, string>;
 }
 
-/** Indexes one run builds once and shares across services and ingresses. */
+/** Indexes one run builds once and shares across services and ingresses (the graph indexes the rest). */
 class RunIndex {
-  private slices: Map<string, Obj<EndpointSlice>[]> | undefined;
   private workloads: Map<string, LabelledWorkload[]> | undefined;
-  private secrets: Map<string, Set<string>> | undefined;
-  private serviceNamespaces: Set<string> | undefined;
   private ingressClasses: Set<string> | undefined;
 
   constructor(readonly graph: ClusterGraph) {}
-
-  /** The Endpoints object and EndpointSlices of a Service, through one index of slices by service. */
-  endpointsOf(svc: SvcObj): { endpoints?: Obj<Endpoints>; slices: Obj<EndpointSlice>[] } {
-    if (!this.slices) {
-      this.slices = new Map();
-      for (const slice of this.graph.ofKind<EndpointSlice>('EndpointSlice')) {
-        const name = slice.metadata.labels?.['kubernetes.io/service-name'];
-        if (name) push(this.slices, `${slice.metadata.namespace ?? ''}/${name}`, slice);
-      }
-    }
-    const slices = this.slices.get(`${svc.metadata.namespace ?? ''}/${svc.metadata.name}`) ?? [];
-    const endpoints = this.graph.get<Endpoints>('Endpoints', svc.metadata.namespace, svc.metadata.name);
-    return endpoints ? { endpoints, slices } : { slices };
-  }
 
   /** Workloads of a namespace with their pod template labels, and pods that no controller owns. */
   workloadsIn(namespace: string): LabelledWorkload[] {
@@ -85,25 +68,6 @@ class RunIndex {
   /** Whether the input says anything about a namespace's pods: without that, an empty selection proves nothing. */
   knowsPodsOf(namespace: string): boolean {
     return this.graph.podsIn(namespace).length > 0 || this.workloadsIn(namespace).length > 0;
-  }
-
-  /** Secret names of a namespace, or undefined when the input holds no Secret of it. */
-  secretsIn(namespace: string): Set<string> | undefined {
-    if (!this.secrets) {
-      this.secrets = new Map();
-      for (const secret of this.graph.ofKind('Secret')) {
-        const ns = secret.metadata.namespace ?? '';
-        let names = this.secrets.get(ns);
-        if (!names) this.secrets.set(ns, (names = new Set()));
-        names.add(secret.metadata.name);
-      }
-    }
-    return this.secrets.get(namespace);
-  }
-
-  hasServicesIn(namespace: string): boolean {
-    this.serviceNamespaces ??= new Set(this.graph.services().map((s) => s.metadata.namespace ?? ''));
-    return this.serviceNamespaces.has(namespace);
   }
 
   /** IngressClass names, or undefined when the input holds none. */
@@ -168,7 +132,7 @@ function selectsNothing(index: RunIndex, svc: SvcObj, selector: Record<string, s
   const exact = candidates.filter((w) => distance(selector, w.labels) === 0);
   if (exact.length) return workloadWithoutPods(index, svc, exact);
   const near = candidates.filter((w) => distance(selector, w.labels) === 1);
-  const { endpoints, slices } = index.endpointsOf(svc);
+  const { endpoints, slices } = index.graph.endpointsOf(svc);
   const evidence = [selectorEvidence(svc), ...endpointEvidence(endpoints, slices)];
   for (const w of near) evidence.push(labelsEvidence(w));
   const only = near.length === 1 ? near[0] : undefined;
@@ -190,7 +154,7 @@ function selectsNothing(index: RunIndex, svc: SvcObj, selector: Record<string, s
 function workloadWithoutPods(index: RunIndex, svc: SvcObj, exact: LabelledWorkload[]): Finding[] {
   const wanted = exact.filter((w) => desiredReplicas(w.obj) > 0);
   if (!wanted.length) return [];
-  const { endpoints, slices } = index.endpointsOf(svc);
+  const { endpoints, slices } = index.graph.endpointsOf(svc);
   return [finding({
     mode: 'ServiceUnavailable', category: 'no-ready-endpoints', subject: refOf(svc), culprit: refOf(svc),
     explanation: `Service ${svc.metadata.namespace ?? ''}/${svc.metadata.name} selects the pods of ${wanted.map((w) => kindName(w.obj)).join(', ')}, but none of them exists, so it has no endpoints; why the workload runs no pod is its own failure.`,
@@ -230,8 +194,8 @@ function noReadyEndpoints(index: RunIndex, svc: SvcObj, pods: PodObj[]): Finding
     return Number.isNaN(created) || now - created >= STARTING_GRACE_S * 1000;
   });
   if (live.length && !settled) return undefined;
-  const workloads = distinctWorkloads(index.graph, pods);
-  const { endpoints, slices } = index.endpointsOf(svc);
+  const workloads = distinctWorkloads(index.graph, pods, MAX_RELATED);
+  const { endpoints, slices } = index.graph.endpointsOf(svc);
   const sample = live[0] ?? pods[0]!;
   const ready = podCondition(sample, 'Ready');
   const evidence = [
@@ -250,7 +214,7 @@ function noReadyEndpoints(index: RunIndex, svc: SvcObj, pods: PodObj[]): Finding
 
 /** Endpoints list no address at all although selected pods are ready: something between selector and endpoints is off. */
 function emptyEndpointsWithReadyPods(index: RunIndex, svc: SvcObj, pods: PodObj[]): Finding | undefined {
-  const { endpoints, slices } = index.endpointsOf(svc);
+  const { endpoints, slices } = index.graph.endpointsOf(svc);
   if (!endpoints || slices.some((s) => (s.endpoints ?? []).length > 0)) return undefined;
   if ((endpoints.subsets ?? []).some((s) => (s.addresses ?? []).length + (s.notReadyAddresses ?? []).length > 0)) return undefined;
   const now = index.graph.now.getTime();
@@ -310,7 +274,7 @@ interface PortProblem {
 
 function targetPortMismatch(index: RunIndex, svc: SvcObj, pods: PodObj[]): Finding | undefined {
   const declared = declaredPorts(pods);
-  const { endpoints, slices } = index.endpointsOf(svc);
+  const { endpoints, slices } = index.graph.endpointsOf(svc);
   const servesAddresses = hasReadyAddresses(endpoints, slices) ?? pods.some(isPodReady);
   const problems: PortProblem[] = [];
   (svc.spec?.ports ?? []).forEach((port, i) => {
@@ -419,9 +383,9 @@ function missingClass(index: RunIndex, ing: IngressObj): Finding | undefined {
 
 function missingTlsSecret(index: RunIndex, ing: IngressObj): Finding | undefined {
   const namespace = ing.metadata.namespace ?? '';
-  const secrets = index.secretsIn(namespace);
-  if (!secrets) return undefined;
-  const missing = (ing.spec?.tls ?? []).filter((t) => t.secretName && !secrets.has(t.secretName));
+  // Without any Secret of the namespace in the input, absence proves nothing.
+  if (index.graph.ofKindIn('Secret', namespace).length === 0) return undefined;
+  const missing = (ing.spec?.tls ?? []).filter((t) => t.secretName && !index.graph.get('Secret', namespace, t.secretName));
   if (!missing.length) return undefined;
   return finding({
     mode: 'ServiceUnavailable', category: 'missing-tls-secret', subject: refOf(ing), culprit: refOf(ing),
@@ -433,7 +397,7 @@ function missingTlsSecret(index: RunIndex, ing: IngressObj): Finding | undefined
 
 function missingBackendService(index: RunIndex, ing: IngressObj, backends: Backend[]): Finding | undefined {
   const namespace = ing.metadata.namespace ?? '';
-  if (!index.hasServicesIn(namespace)) return undefined;
+  if (index.graph.ofKindIn('Service', namespace).length === 0) return undefined;
   const missing = backends.filter((b) => !b.service);
   if (!missing.length) return undefined;
   const names = [...new Set(missing.map((b) => b.serviceName))];
@@ -583,16 +547,6 @@ function formatDeclared(d: DeclaredPort): string {
 
 function serviceEvents(index: RunIndex, svc: SvcObj): Evidence[] {
   return index.graph.eventsFor(refOf(svc)).filter((e) => e.type === 'Warning').slice(-3).map(eventEvidence);
-}
-
-function distinctWorkloads(graph: ClusterGraph, pods: Obj<Pod>[]): ObjectRef[] {
-  const seen = new Map<string, ObjectRef>();
-  for (const pod of pods) {
-    const ref = graph.workloadOf(pod);
-    seen.set(keyOf(ref), ref);
-    if (seen.size >= MAX_RELATED) break;
-  }
-  return [...seen.values()];
 }
 
 function kindName(obj: KubeObject): string {

@@ -18,17 +18,18 @@
  * culprit. A missing Secret or ConfigMap mounted as a volume is a mount failure; the same object
  * missing from an env reference is CreateContainerConfigError's.
  */
-import { eventMillis, type ClusterGraph, type Obj } from '../../cluster/graph.js';
-import type { CoreEvent, KubeObject, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../cluster/objects.js';
+import type { ClusterGraph, Obj } from '../../cluster/graph.js';
+import type { CoreEvent, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../cluster/objects.js';
 import { refOf } from '../../cluster/objects.js';
-import { formatBytes, parseQuantity } from '../../cluster/quantity.js';
+import { parseQuantity, readableBytes } from '../../cluster/quantity.js';
 import { selectorMatches } from '../../cluster/selectors.js';
+import { secondsSince } from '../../cluster/time.js';
 import { finding, type Analyzer } from '../analyzer.js';
-import { eventEvidence, specEvidence, statusEvidence } from '../evidence.js';
+import { eventEvidence, eventsWithReason, specEvidence, statusEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { apply } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { isPodFinished, isPodReady } from '../pod-state.js';
+import { hasRunningReadyPod, isPodFinished, isPodReady } from '../pod-state.js';
 
 type VolumeCategory = Category<'VolumePending'>;
 
@@ -38,7 +39,7 @@ const SETTLE_SECONDS = 60;
 const PROVISIONER_SILENT_SECONDS = 300;
 const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
-const MOUNT_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'FailedMapVolume']);
+const MOUNT_REASONS = ['FailedMount', 'FailedAttachVolume', 'FailedMapVolume'];
 
 export const volumePendingAnalyzer: Analyzer = {
   mode: 'VolumePending',
@@ -95,7 +96,7 @@ interface ClaimVerdict {
 
 function claimFinding(graph: ClusterGraph, claim: Obj<PersistentVolumeClaim>, users: Obj<Pod>[]): Finding | undefined {
   const events = graph.eventsFor(refOf(claim));
-  const age = ageSeconds(graph, claim);
+  const age = secondsSince(claim.metadata.creationTimestamp, graph.now);
   if (age !== undefined && age < SETTLE_SECONDS && !events.some((e) => e.type === 'Warning')) return undefined;
   const verdict = classify(graph, claim, events, age);
   if (!verdict) return undefined;
@@ -225,7 +226,7 @@ function volumeMismatches(claim: Obj<PersistentVolumeClaim>, pv: Obj<PersistentV
   if (pvClass !== claimClass) out.push(`storageClassName "${pvClass}" is not "${claimClass}"`);
   const wanted = parseQuantity(claim.spec?.resources?.requests?.['storage']);
   const has = parseQuantity(pv.spec?.capacity?.['storage']);
-  if (wanted !== undefined && has !== undefined && has < wanted) out.push(`capacity ${formatBytes(has)} is less than the requested ${formatBytes(wanted)}`);
+  if (wanted !== undefined && has !== undefined && has < wanted) out.push(`capacity ${readableBytes(has)} is less than the requested ${readableBytes(wanted)}`);
   const modes = pv.spec?.accessModes ?? [];
   const missing = (claim.spec?.accessModes ?? []).filter((m) => !modes.includes(m));
   if (missing.length) out.push(`accessModes [${modes.join(', ')}] lack ${missing.join(', ')}`);
@@ -268,26 +269,18 @@ function provisioning(graph: ClusterGraph, claim: Obj<PersistentVolumeClaim>, cl
 // ---------------------------------------------------------------------------------------------
 // Mount failures
 
+/** Pods that mount or attach events are about, in the order of their first such event; each with its own events. */
 function mountFindings(graph: ClusterGraph): Finding[] {
-  const byPod = new Map<string, Obj<CoreEvent>[]>();
-  for (const ev of graph.ofKind<CoreEvent>('Event')) {
-    if (!ev.reason || !MOUNT_REASONS.has(ev.reason) || ev.involvedObject.kind !== 'Pod' || !ev.involvedObject.name) continue;
-    const key = claimKey(ev.involvedObject.namespace ?? ev.metadata.namespace, ev.involvedObject.name);
-    const list = byPod.get(key);
-    if (list) list.push(ev);
-    else byPod.set(key, [ev]);
+  const pods = new Set<Obj<Pod>>();
+  for (const ev of graph.eventsByReason(MOUNT_REASONS)) {
+    const io = ev.involvedObject;
+    const pod = io.kind === 'Pod' && io.name ? graph.get<Pod>('Pod', io.namespace ?? ev.metadata.namespace, io.name) : undefined;
+    if (pod) pods.add(pod);
   }
-  const out: Finding[] = [];
-  for (const events of byPod.values()) {
-    const io = events[0]!.involvedObject;
-    const pod = graph.resolve<Pod>({ kind: 'Pod', name: io.name!, ...(io.namespace ?? events[0]!.metadata.namespace ? { namespace: io.namespace ?? events[0]!.metadata.namespace! } : {}), ...(io.uid ? { uid: io.uid } : {}) });
-    if (!pod || pod.kind !== 'Pod' || pod.metadata.deletionTimestamp || isPodFinished(pod)) continue;
-    if (pod.status?.phase === 'Running' && isPodReady(pod)) continue;
-    if (io.uid && pod.metadata.uid && io.uid !== pod.metadata.uid) continue;
-    const f = mountFinding(graph, pod, events.sort((a, b) => eventMillis(a) - eventMillis(b)));
-    if (f) out.push(f);
-  }
-  return out;
+  return [...pods]
+    .filter((pod) => !pod.metadata.deletionTimestamp && !isPodFinished(pod) && !(pod.status?.phase === 'Running' && isPodReady(pod)))
+    // Events about an earlier pod of the same name (another uid) are left out by eventsFor.
+    .flatMap((pod) => mountFinding(graph, pod, eventsWithReason(graph, refOf(pod), MOUNT_REASONS)) ?? []);
 }
 
 interface MountCause {
@@ -309,9 +302,7 @@ function mountFinding(graph: ClusterGraph, pod: Obj<Pod>, events: Obj<CoreEvent>
   if (other) evidence.push(eventEvidence(other));
   const waiting = pod.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting;
   if (waiting?.reason) evidence.push(statusEvidence(pod, 'status.containerStatuses', `State: Waiting, Reason: ${waiting.reason}`));
-  const workload = graph.workloadOf(pod);
-  const obj = graph.resolve(workload);
-  const runs = obj && obj !== pod ? graph.podsOf(obj).some((p) => p.status?.phase === 'Running' && isPodReady(p)) : false;
+  const runs = hasRunningReadyPod(graph, graph.workloadOf(pod));
   return finding({
     mode: 'VolumePending', category: 'mount-failed', subject: refOf(pod),
     explanation: `Pod ${pod.metadata.name} cannot start: ${cause.explanation}`,
@@ -419,11 +410,6 @@ function latest(events: Obj<CoreEvent>[], reasons: string[]): Obj<CoreEvent> | u
     if (ev.reason && reasons.includes(ev.reason)) return ev;
   }
   return undefined;
-}
-
-function ageSeconds(graph: ClusterGraph, obj: KubeObject): number | undefined {
-  const age = (graph.now.getTime() - Date.parse(obj.metadata.creationTimestamp ?? '')) / 1000;
-  return Number.isFinite(age) && age >= 0 ? age : undefined;
 }
 
 function formatAge(seconds: number): string {

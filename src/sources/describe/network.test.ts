@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../cluster/objects.js';
 import { parseDescribe } from './parse.js';
+import { SERVICE_NO_ENDPOINTS, find } from './samples.test-support.js';
 
 // kubectl 1.32 `describe service|ingress` output (describe.go through tabwriter).
-
-const SERVICE_NO_ENDPOINTS = `Name:                     checkout
-Namespace:                shop
-Labels:                   app=checkout
-Annotations:              <none>
-Selector:                 app=checkout,tier=web
-Type:                     ClusterIP
-IP Family Policy:         SingleStack
-IP Families:              IPv4
-IP:                       10.96.143.27
-IPs:                      10.96.143.27
-Port:                     http  80/TCP
-TargetPort:               http/TCP
-Endpoints:                <none>
-Session Affinity:         None
-Internal Traffic Policy:  Cluster
-Events:                   <none>
-`;
 
 const SERVICE_TWO_PORTS = `Name:                     api
 Namespace:                payments
@@ -66,15 +48,6 @@ Events:
   ----    ------  ----                ----                      -------
   Normal  Sync    12m (x3 over 2d4h)  nginx-ingress-controller  Scheduled for sync
 `;
-
-/** An object read loosely, to assert on its JSON. */
-type Loose = { [field: string]: any };
-
-function find(objects: KubeObject[], kind: string, name: string): Loose {
-  const hit = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  expect(hit, `${kind}/${name}`).toBeDefined();
-  return hit as Loose;
-}
 
 describe('describe service without endpoints', () => {
   const objects = parseDescribe(SERVICE_NO_ENDPOINTS, 'ticket.txt');

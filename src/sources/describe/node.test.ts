@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../cluster/objects.js';
 import { parseDescribe } from './parse.js';
+import { POD_CRASH_LOOP_OOM, find } from './samples.test-support.js';
 
 // kubectl 1.32 `describe node` output (describe.go through tabwriter).
 
@@ -81,87 +81,6 @@ Events:
   Warning  EvictionThresholdMet       13m (x3 over 14m)  kubelet  Attempting to reclaim memory
 `;
 
-const POD_ON_NODE = `Name:             checkout-7d9c8b6f5-x2kqp
-Namespace:        shop
-Priority:         0
-Service Account:  checkout
-Node:             worker-2/10.0.1.12
-Start Time:       Tue, 14 May 2024 09:12:03 +0000
-Labels:           app=checkout
-                  pod-template-hash=7d9c8b6f5
-Annotations:      kubectl.kubernetes.io/restartedAt: 2024-05-14T09:11:58Z
-Status:           Running
-IP:               10.244.2.17
-IPs:
-  IP:           10.244.2.17
-Controlled By:  ReplicaSet/checkout-7d9c8b6f5
-Containers:
-  checkout:
-    Container ID:   containerd://4f1c2a9e8b7d6c5b4a39281706f5e4d3c2b1a0918273645546372819a0b1c2d3
-    Image:          registry.example.com/shop/checkout:2.4.1
-    Image ID:       registry.example.com/shop/checkout@sha256:9b2f6c1d0e8a7b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4
-    Port:           8080/TCP (http)
-    Host Port:      0/TCP (http)
-    State:          Waiting
-      Reason:       CrashLoopBackOff
-    Last State:     Terminated
-      Reason:       OOMKilled
-      Exit Code:    137
-      Started:      Tue, 14 May 2024 09:40:12 +0000
-      Finished:     Tue, 14 May 2024 09:41:05 +0000
-    Ready:          False
-    Restart Count:  7
-    Limits:
-      memory:  256Mi
-    Requests:
-      cpu:      250m
-      memory:   256Mi
-    Liveness:   http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3
-    Readiness:  http-get http://:http/ready delay=5s timeout=2s period=5s #success=1 #failure=3
-    Environment:
-      DB_HOST:      <set to the key 'host' of config map 'checkout-config'>  Optional: false
-      DB_PASSWORD:  <set to the key 'password' in secret 'checkout-db'>      Optional: false
-      POD_NAME:     checkout-7d9c8b6f5-x2kqp (v1:metadata.name)
-      JAVA_OPTS:    -Xmx384m -XX:+ExitOnOutOfMemoryError
-    Mounts:
-      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-7xk2p (ro)
-Conditions:
-  Type                        Status
-  PodReadyToStartContainers   True 
-  Initialized                 True 
-  Ready                       False 
-  ContainersReady             False 
-  PodScheduled                True 
-Volumes:
-  kube-api-access-7xk2p:
-    Type:                    Projected (a volume that contains injected data from multiple sources)
-    TokenExpirationSeconds:  3607
-    ConfigMapName:           kube-root-ca.crt
-    Optional:                false
-    DownwardAPI:             true
-QoS Class:                   Burstable
-Node-Selectors:              <none>
-Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
-                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
-Events:
-  Type     Reason     Age                    From               Message
-  ----     ------     ----                   ----               -------
-  Normal   Scheduled  32m                    default-scheduler  Successfully assigned shop/checkout-7d9c8b6f5-x2kqp to worker-2
-  Normal   Pulled     29m (x4 over 32m)      kubelet            Container image "registry.example.com/shop/checkout:2.4.1" already present on machine
-  Normal   Created    29m (x4 over 32m)      kubelet            Created container checkout
-  Normal   Started    29m (x4 over 32m)      kubelet            Started container checkout
-  Warning  BackOff    3m12s (x112 over 30m)  kubelet            Back-off restarting failed container checkout in pod checkout-7d9c8b6f5-x2kqp_shop(5b0e3c1a-8f2d-4c7e-9a61-2d4b8e0f7c13)
-`;
-
-/** An object read loosely, to assert on its JSON. */
-type Loose = { [field: string]: any };
-
-function find(objects: KubeObject[], kind: string, name: string): Loose {
-  const hit = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  expect(hit, `${kind}/${name}`).toBeDefined();
-  return hit as Loose;
-}
-
 describe('describe node: memory pressure', () => {
   const objects = parseDescribe(NODE_MEMORY_PRESSURE, 'node.txt');
   const node = find(objects, 'Node', 'worker-2');
@@ -225,7 +144,7 @@ describe('describe node: memory pressure', () => {
 
 describe('describe node next to a pod it runs', () => {
   it('keeps the full describe of the pod instead of the partial one', () => {
-    const objects = parseDescribe(`${NODE_MEMORY_PRESSURE}\n\n\n${POD_ON_NODE}`, 'ticket.txt');
+    const objects = parseDescribe(`${NODE_MEMORY_PRESSURE}\n\n\n${POD_CRASH_LOOP_OOM}`, 'ticket.txt');
     const pods = objects.filter((o) => o.kind === 'Pod' && o.metadata.name === 'checkout-7d9c8b6f5-x2kqp');
     expect(pods).toHaveLength(1);
     expect(pods[0]!.metadata.annotations).not.toHaveProperty('kubetriage.io/partial');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../cluster/objects.js';
 import { parseDescribe } from './parse.js';
+import { find, type Loose } from './samples.test-support.js';
 
 // kubectl 1.32 `describe deployment|replicaset|statefulset|job` output (describe.go through tabwriter).
 
@@ -162,15 +162,6 @@ Events:
   Normal   SuccessfulCreate      38m   job-controller  Created pod: db-migrate-k5r7t
   Warning  BackoffLimitExceeded  33m   job-controller  Job has reached the specified backoff limit
 `;
-
-/** An object read loosely, to assert on its JSON. */
-type Loose = { [field: string]: any };
-
-function find(objects: KubeObject[], kind: string, name: string): Loose {
-  const hit = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  expect(hit, `${kind}/${name}`).toBeDefined();
-  return hit as Loose;
-}
 
 describe('describe deployment: rollout past its progress deadline', () => {
   const objects = parseDescribe(DEPLOYMENT_STUCK, 'ticket.txt');

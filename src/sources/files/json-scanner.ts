@@ -145,8 +145,8 @@ const HEAD_GUESS_BYTES = 64;
 /** Rejected guesses after which a list is read by the exact scan only. */
 const MAX_GUESS_FAILURES = 4;
 /**
- * Of a dumped log only the end is kept (a snapshot keeps its last lines): a block longer than twice
- * this is cut to this many last bytes as it is read.
+ * Of a dumped log only the end is kept (a snapshot keeps its last lines): at most this many last
+ * bytes, from a whole line, and never more than twice this in memory while reading.
  */
 export const LOG_KEEP_BYTES = 8 * 1024 * 1024;
 /** A dump header line longer than this is not one. */
@@ -775,9 +775,17 @@ export class JsonItemScanner {
   }
 
   private finishLog(whole: Buffer): void {
-    this.countLogLines(whole, this.logTextStart);
+    let kept = whole;
+    if (kept.length > LOG_KEEP_BYTES) {
+      const cut = kept.length - LOG_KEEP_BYTES;
+      this.countLogLines(kept.subarray(0, cut), this.logTextStart);
+      this.logTextStart += cut;
+      kept = kept.subarray(cut);
+      this.logCut = true;
+    }
+    this.countLogLines(kept, this.logTextStart);
     // A cut log starts mid-line: drop that partial line.
-    const text = this.logCut ? whole.subarray(whole.indexOf(LF) + 1) : whole;
+    const text = this.logCut ? kept.subarray(kept.indexOf(LF) + 1) : kept;
     this.logParts = [];
     this.logTail = Buffer.alloc(0);
     this.mode = Mode.Top;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../cluster/objects.js';
 import type { ContainerLog } from '../../cluster/snapshot.js';
 import { InputError } from '../input-error.js';
+import { LOG_KEEP_BYTES } from './json-scanner.js';
 import { KubeJsonReader, readJsonFile } from './json-stream.js';
 
 /**
@@ -269,6 +270,20 @@ describe('the stdout form of kubectl cluster-info dump', () => {
     expect(error.detail).toBe(`the top-level object at ${where(text, text.length - '{"kind": "Pod"}'.length)} has no kind or metadata.name`);
   });
 
+  it('keeps the end of a very long log, from a whole line, and counts the lines it dropped', () => {
+    const lines = Array.from({ length: Math.ceil((2.5 * LOG_KEEP_BYTES) / 40) }, (_, n) => `${String(n).padStart(8, '0')} GET /api/items 200 12ms`);
+    const log = `${lines.join('\n')}\n`;
+    const after = '{"kind": "Pod"}';
+    const text = `${nodes}\n==== START logs for container app of pod shop/web-1 ====\n${log}==== END logs for container app of pod shop/web-1 ====\n${after}`;
+    const reader = () => readChunked(text, 1 << 20);
+    expect(errorOf(reader).detail).toBe(`the top-level object at ${where(text, text.length - after.length)} has no kind or metadata.name`);
+    const { logs } = readChunked(text.slice(0, -after.length), 1 << 20);
+    const kept = logs[0]?.text ?? '';
+    expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(LOG_KEEP_BYTES);
+    expect(log.endsWith(kept)).toBe(true);
+    expect(log[log.length - kept.length - 1]).toBe('\n');
+  });
+
   it('refuses other text between values', () => {
     const text = `${nodes}\nError from server (Forbidden): pods is forbidden\n`;
     expect(errorOf(() => readChunked(text, 64)).detail).toBe(`unexpected 'E' at ${where(text, nodes.length + 1)}: expected a JSON object or list`);
@@ -307,6 +322,18 @@ describe('readJsonFile', () => {
     const itemStart = text.lastIndexOf('{\n            "kind": "Pod"');
     await expect(readJsonFile(path, { object: () => undefined }, { chunkSize: 256 }))
       .rejects.toThrow(`${path}: item 30 (${where(text, itemStart)}) has no kind or metadata.name`);
+  });
+
+  it('reports a truncated file with the positions a stream would give', async () => {
+    const text = JSON.stringify({ apiVersion: 'v1', items: Array.from({ length: 30 }, (_, n) => pod(`web-${n}`)), kind: 'List' }, null, 4);
+    const cut = text.slice(0, text.lastIndexOf('"web-29"') + 4);
+    const path = join(folder, 'truncated.json');
+    writeFileSync(path, cut);
+    const fromStream = errorOf(() => readChunked(cut, 4096));
+    const fromFile = await readJsonFile(path, { object: () => undefined }, { chunkSize: 512 }).catch((e: unknown) => e);
+    expect(fromFile).toBeInstanceOf(InputError);
+    expect((fromFile as InputError).detail).toBe(fromStream.detail);
+    expect(fromStream.detail).toMatch(/^truncated input: input ends inside a string opened at line \d+, column 25, byte \d+, in item 29/);
   });
 
   it('reports progress as bytes read', async () => {
