@@ -115,4 +115,34 @@ describe('ClusterGraph', () => {
     expect(g.endpointsOf(svc as never).slices.map((s) => s.metadata.name)).toEqual(['web-abc12', 'web-def34']);
     expect(g.servicesSelecting(p1 as never)).toEqual([svc]);
   });
+  it('resolves by uid when the object of the reference\'s name has another uid, and by name when no object has the uid', () => {
+    const replaced = replicaSet(deploy, '5d4f8');
+    const orphan = pod('shop', 'web-5d4f8-z', { metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d4f8', uid: 'gone', controller: true }] } });
+    const g = graphOf([deploy, replaced, orphan]);
+    expect(g.owner(orphan)).toBe(replaced);
+    expect(g.resolve({ kind: 'ReplicaSet', namespace: 'shop', name: 'renamed', uid: replaced.metadata.uid! })).toBe(replaced);
+    expect(g.resolve({ kind: 'ReplicaSet', namespace: 'shop', name: 'renamed' })).toBeUndefined();
+    expect(g.get('Endpoints', 'shop', 'web')).toBeUndefined();
+  });
+
+  it('lists the children of every object that carries the owner\'s key when the input repeats it', () => {
+    const first = replicaSet(deploy, '5d4f8');
+    const again = replicaSet(deploy, '5d4f8');
+    const a = pod('shop', 'web-5d4f8-a', {}, first);
+    const b = pod('shop', 'web-5d4f8-b', {}, again);
+    const c = pod('shop', 'web-5d4f8-c', {}, first);
+    const g = graphOf([deploy, first, again, a, b, c]);
+    expect(g.ownedBy(first)).toEqual([a, b, c]);
+    expect(g.ownedBy(again)).toEqual([a, b, c]);
+  });
+
+  it('takes a timestamp in another form, or one that rolls over, as newer when it is', () => {
+    const at = (t: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${t}`, namespace: 'shop', creationTimestamp: t } });
+    const newest = (...times: string[]): string => new ClusterGraph({ objects: times.map(at), logs: [], origins: [] }).now.toISOString();
+    expect(newest('2026-03-01T12:00:00Z', '2026-03-01T08:00:00-05:00')).toBe('2026-03-01T13:00:00.000Z');
+    expect(newest('2026-03-01T12:00:00Z', '2026-03-01T12:00:00.250Z')).toBe('2026-03-01T12:00:00.250Z');
+    // Date.parse rolls 31 February over into March.
+    expect(newest('2026-03-01T12:00:00Z', '2026-02-31T00:00:00Z')).toBe('2026-03-03T00:00:00.000Z');
+    expect(newest('2026-03-01T12:00:00Z', '2026-02-28T23:59:59Z')).toBe('2026-03-01T12:00:00.000Z');
+  });
 });

@@ -28,27 +28,46 @@ export class ClusterGraph {
   readonly now: Date;
   readonly logs: readonly ContainerLog[];
   private readonly kinds = new Map<string, KubeObject[]>();
-  private readonly byKey = new Map<string, KubeObject>();
-  private readonly byUid = new Map<string, KubeObject>();
-  private childrenIndex: Map<string, KubeObject[]> | undefined;
+  /** Every object, in input order. */
+  private readonly all: KubeObject[] = [];
+  /**
+   * Per kind, built on the first look-up of that kind: `namespace/name` → the last object of the
+   * input with that key. Kinds nobody looks up by name (events, often services) are never indexed.
+   */
+  private readonly byKind = new Map<string, Map<string, KubeObject>>();
+  /** Keys (`Kind/namespace/name`), of the kinds indexed so far, that more than one object carries: rare, handled the slow way. */
+  private readonly repeatedKeys = new Set<string>();
+  /** uid → the last object of the input with that uid; built only when a key does not find a uid's object. */
+  private uidIndex: Map<string, KubeObject> | undefined;
+  private childrenIndex: Map<KubeObject, KubeObject[]> | undefined;
+  private childrenByKey: Map<string, KubeObject[]> | undefined;
+  /** The owner {@link owner} found last, by uid. */
+  private lastOwner: { uid: string; obj: KubeObject } | undefined;
   private eventIndex: Map<string, Obj<CoreEvent>[]> | undefined;
   private reasonIndex: Map<string, Obj<CoreEvent>[]> | undefined;
   private podsByNode: Map<string, Obj<Pod>[]> | undefined;
-  private labelIndex = new Map<string, Map<string, Obj<Pod>[]>>();
+  /** Per namespace: label key → label value → pods. */
+  private labelIndex = new Map<string, Map<string, Map<string, Obj<Pod>[]>>>();
   private readonly namespaceIndex = new Map<string, Map<string, KubeObject[]>>();
   private slicesByService: Map<string, Obj<EndpointSlice>[]> | undefined;
 
   constructor(snapshot: ClusterSnapshot) {
-    for (const raw of snapshot.objects) {
+    // The newest timestamp is read in the same pass: each object is visited once.
+    const newest = snapshot.capturedAt ? undefined : new NewestTime();
+    // Indexed loops over the input: objects of many shapes keep this code from being optimized, and
+    // an unoptimized for-of allocates an iterator result per object.
+    const objects = snapshot.objects;
+    for (let i = 0; i < objects.length; i++) {
+      const raw = objects[i]!;
       const obj = raw.kind === 'Event' && raw.apiVersion?.startsWith('events.k8s.io') ? coreEventOf(raw) : raw;
       let list = this.kinds.get(obj.kind);
       if (!list) this.kinds.set(obj.kind, (list = []));
       list.push(obj);
-      this.byKey.set(keyOf(refOf(obj)), obj);
-      if (obj.metadata.uid) this.byUid.set(obj.metadata.uid, obj);
+      this.all.push(obj);
+      newest?.see(raw);
     }
     this.logs = snapshot.logs;
-    this.now = snapshot.capturedAt ? new Date(snapshot.capturedAt) : newestTime(snapshot.objects);
+    this.now = newest ? newest.time() : new Date(snapshot.capturedAt!);
   }
 
   /** Every object of one kind (`Pod`, `Deployment` ...), in input order. */
@@ -61,7 +80,8 @@ export class ClusterGraph {
     let index = this.namespaceIndex.get(kind);
     if (!index) {
       index = new Map();
-      for (const obj of this.ofKind(kind)) push(index, obj.metadata.namespace ?? '', obj);
+      const list = this.ofKind(kind);
+      for (let i = 0; i < list.length; i++) push(index, list[i]!.metadata.namespace ?? '', list[i]!);
       this.namespaceIndex.set(kind, index);
     }
     return (index.get(namespace) ?? []) as Obj<T>[];
@@ -72,16 +92,44 @@ export class ClusterGraph {
   }
 
   get<T = unknown>(kind: string, namespace: string | undefined, name: string): Obj<T> | undefined {
-    const ref = namespace ? { kind, namespace, name } : { kind, name };
-    return this.byKey.get(keyOf(ref)) as Obj<T> | undefined;
+    return this.keyIndex(kind)?.get(`${namespace ?? ''}/${name}`) as Obj<T> | undefined;
   }
 
+  /**
+   * The object a reference names: by its uid when it has one, else by kind, namespace and name. A
+   * uid names one object of a cluster, so the object with the reference's key is the uid's object
+   * when their uids agree; all uids are indexed only when they do not (the object named was
+   * deleted and created again, say).
+   */
   resolve<T = unknown>(ref: ObjectRef): Obj<T> | undefined {
-    if (ref.uid) {
-      const hit = this.byUid.get(ref.uid);
-      if (hit) return hit as Obj<T>;
+    const keyed = this.get(ref.kind, ref.namespace, ref.name);
+    if (!ref.uid || keyed?.metadata.uid === ref.uid) return keyed as Obj<T> | undefined;
+    return (this.uids().get(ref.uid) ?? keyed) as Obj<T> | undefined;
+  }
+
+  private keyIndex(kind: string): Map<string, KubeObject> | undefined {
+    let index = this.byKind.get(kind);
+    if (index) return index;
+    const list = this.kinds.get(kind);
+    if (!list) return undefined;
+    index = new Map();
+    for (let i = 0; i < list.length; i++) {
+      const obj = list[i]!;
+      const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+      const known = index.size;
+      index.set(key, obj);
+      if (index.size === known) this.repeatedKeys.add(`${kind}/${key}`);
     }
-    return this.byKey.get(keyOf(ref)) as Obj<T> | undefined;
+    this.byKind.set(kind, index);
+    return index;
+  }
+
+  private uids(): Map<string, KubeObject> {
+    if (!this.uidIndex) {
+      this.uidIndex = new Map();
+      for (const obj of this.all) if (obj.metadata.uid) this.uidIndex.set(obj.metadata.uid, obj);
+    }
+    return this.uidIndex;
   }
 
   pods(): Obj<Pod>[] { return this.ofKind<Pod>('Pod'); }
@@ -93,8 +141,13 @@ export class ClusterGraph {
     const refs = obj.metadata.ownerReferences;
     if (!refs?.length) return undefined;
     const ref = refs.find((r) => r.controller) ?? refs[0]!;
+    // This runs for every pod when an index of owners is built, and pods of one owner mostly come
+    // one after another: comparing the uid with the last one found is cheaper than a look-up.
+    if (ref.uid && ref.uid === this.lastOwner?.uid) return this.lastOwner.obj;
     const namespace = obj.metadata.namespace;
-    return this.resolve({ kind: ref.kind, name: ref.name, uid: ref.uid, ...(namespace ? { namespace } : {}) });
+    const found = this.resolve({ kind: ref.kind, name: ref.name, ...(namespace ? { namespace } : {}), ...(ref.uid ? { uid: ref.uid } : {}) });
+    if (found && ref.uid && found.metadata.uid === ref.uid) this.lastOwner = { uid: ref.uid, obj: found };
+    return found;
   }
 
   /** Owners from the nearest up: Pod → [ReplicaSet, Deployment]; Job pod → [Job, CronJob]. */
@@ -127,22 +180,47 @@ export class ClusterGraph {
     return { kind: ref.kind, name: ref.name, ...(namespace ? { namespace } : {}) };
   }
 
-  /** Objects whose owner references point at this object. */
+  /**
+   * Objects whose owner references point at this object (or at another object of the input with its
+   * kind, namespace and name).
+   */
   ownedBy(owner: KubeObject): KubeObject[] {
     if (!this.childrenIndex) {
+      // Keyed by the owner object itself: no key string per child. Pods of one ReplicaSet mostly
+      // come one after another, so the owner's list is looked up once per run of them.
       this.childrenIndex = new Map();
+      let lastParent: KubeObject | undefined;
+      let siblings: KubeObject[] = [];
       for (const list of this.kinds.values()) {
-        for (const obj of list) {
+        for (let i = 0; i < list.length; i++) {
+          const obj = list[i]!;
           const parent = this.owner(obj);
           if (!parent) continue;
-          const key = keyOf(refOf(parent));
-          const children = this.childrenIndex.get(key);
-          if (children) children.push(obj);
-          else this.childrenIndex.set(key, [obj]);
+          if (parent !== lastParent) {
+            lastParent = parent;
+            let known = this.childrenIndex.get(parent);
+            if (!known) this.childrenIndex.set(parent, (known = []));
+            siblings = known;
+          }
+          siblings.push(obj);
         }
       }
     }
-    return this.childrenIndex.get(keyOf(refOf(owner))) ?? [];
+    // Looking the holder up indexes the owner's kind, which records its repeated keys.
+    const holder = this.get(owner.kind, owner.metadata.namespace, owner.metadata.name);
+    const key = keyOf(refOf(owner));
+    if (!this.repeatedKeys.has(key)) return (holder && this.childrenIndex.get(holder)) ?? [];
+    // Several objects carry this key: their children together, in input order.
+    if (!this.childrenByKey) {
+      this.childrenByKey = new Map();
+      for (const list of this.kinds.values()) {
+        for (const obj of list) {
+          const parent = this.owner(obj);
+          if (parent) push(this.childrenByKey, keyOf(refOf(parent)), obj);
+        }
+      }
+    }
+    return this.childrenByKey.get(key) ?? [];
   }
 
   /** Pods a workload runs, through its ReplicaSets or Jobs. */
@@ -164,12 +242,12 @@ export class ClusterGraph {
     const { matchLabels } = normalize(selector);
     const index = this.labelIndexFor(namespace ?? '');
     let candidates: Obj<Pod>[] | undefined;
-    for (const [k, v] of Object.entries(matchLabels)) {
-      const hits = index.get(`${k}=${v}`) ?? [];
+    for (const k in matchLabels) {
+      const hits = index.get(k)?.get(matchLabels[k]!) ?? [];
       if (!candidates || hits.length < candidates.length) candidates = hits;
     }
     candidates ??= this.podsIn(namespace ?? '');
-    return candidates.filter((pod) => selectorMatches(selector, pod.metadata.labels));
+    return candidates.filter(labelsMatcher(selector, matchLabels));
   }
 
   podsIn(namespace: string): Obj<Pod>[] {
@@ -209,8 +287,10 @@ export class ClusterGraph {
   podsOnNode(nodeName: string): Obj<Pod>[] {
     if (!this.podsByNode) {
       this.podsByNode = new Map();
-      for (const pod of this.pods()) {
-        if (pod.spec?.nodeName) push(this.podsByNode, pod.spec.nodeName, pod);
+      const pods = this.pods();
+      for (let i = 0; i < pods.length; i++) {
+        const nodeName = pods[i]!.spec?.nodeName;
+        if (nodeName) push(this.podsByNode, nodeName, pods[i]!);
       }
     }
     return this.podsByNode.get(nodeName) ?? [];
@@ -340,17 +420,39 @@ export class ClusterGraph {
       ?? (pod.spec?.containers[0]?.name === container ? candidates.find((l) => l.container === undefined) : undefined);
   }
 
-  private labelIndexFor(namespace: string): Map<string, Obj<Pod>[]> {
+  private labelIndexFor(namespace: string): Map<string, Map<string, Obj<Pod>[]>> {
     let index = this.labelIndex.get(namespace);
     if (!index) {
       index = new Map();
-      for (const pod of this.podsIn(namespace)) {
-        for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) push(index, `${k}=${v}`, pod);
+      const pods = this.podsIn(namespace);
+      for (let i = 0; i < pods.length; i++) {
+        const pod = pods[i]!;
+        const labels = pod.metadata.labels;
+        for (const k in labels) {
+          let byValue = index.get(k);
+          if (!byValue) index.set(k, (byValue = new Map()));
+          push(byValue, labels[k]!, pod);
+        }
       }
       this.labelIndex.set(namespace, index);
     }
     return index;
   }
+}
+
+/**
+ * selectorMatches for one selector against many pods. A selector of labels only (every Service's) is
+ * checked without allocating per pod: Services select from 150,000 pods.
+ */
+function labelsMatcher(selector: LabelSelector | Record<string, string>, matchLabels: Record<string, string>): (pod: Obj<Pod>) => boolean {
+  const keys = Object.keys(matchLabels);
+  const labelsOnly = keys.length > 0 && !(selector as LabelSelector).matchExpressions?.length;
+  if (!labelsOnly) return (pod) => selectorMatches(selector, pod.metadata.labels);
+  return (pod) => {
+    const labels = pod.metadata.labels;
+    for (const k of keys) if (labels?.[k] !== matchLabels[k]) return false;
+    return true;
+  };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -384,23 +486,49 @@ function coreEventOf(obj: KubeObject): KubeObject {
   return core as KubeObject;
 }
 
-function newestTime(objects: KubeObject[]): Date {
-  let newest = 0;
-  const see = (t: unknown): void => {
-    if (typeof t !== 'string') return;
-    const ms = Date.parse(t);
-    if (ms > newest) newest = ms;
-  };
-  for (const obj of objects) {
-    see(obj.metadata.creationTimestamp);
+/**
+ * A UTC timestamp as the API server writes it (`2024-05-14T09:00:00Z`) with fields that Date.parse
+ * takes as they are (a day past 28 or hour 24 may roll over into the next month or day).
+ */
+const PLAIN_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
+
+/**
+ * The newest timestamp of the input, object by object: creation times, event times, container
+ * start and finish times. Plain UTC timestamps order as strings, so the newest of them is found by
+ * comparing strings and parsed once (Date.parse of every timestamp of 150,000 pods costs a few
+ * hundred ms); any other form is parsed.
+ */
+class NewestTime {
+  private newest = 0;
+  private newestPlain = '';
+
+  see(obj: KubeObject): void {
+    this.seeTime(obj.metadata.creationTimestamp);
     if (obj.kind === 'Event') {
       const ev = obj as unknown as CoreEvent;
-      see(ev.lastTimestamp); see(ev.eventTime);
+      this.seeTime(ev.lastTimestamp);
+      this.seeTime(ev.eventTime);
     } else if (obj.kind === 'Pod') {
       for (const cs of (obj as unknown as Pod).status?.containerStatuses ?? []) {
-        see(cs.state?.running?.startedAt); see(cs.state?.terminated?.finishedAt); see(cs.lastState?.terminated?.finishedAt);
+        this.seeTime(cs.state?.running?.startedAt);
+        this.seeTime(cs.state?.terminated?.finishedAt);
+        this.seeTime(cs.lastState?.terminated?.finishedAt);
       }
     }
   }
-  return new Date(newest || 0);
+
+  time(): Date {
+    const plain = this.newestPlain ? Date.parse(this.newestPlain) : 0;
+    return new Date(Math.max(this.newest, plain) || 0);
+  }
+
+  private seeTime(t: unknown): void {
+    if (typeof t !== 'string') return;
+    if (PLAIN_UTC.test(t)) {
+      if (t > this.newestPlain) this.newestPlain = t;
+      return;
+    }
+    const ms = Date.parse(t);
+    if (ms > this.newest) this.newest = ms;
+  }
 }

@@ -3,7 +3,7 @@ import type { Obj } from '../cluster/graph.js';
 import type { Pod } from '../cluster/objects.js';
 import { graphOf, node, pod } from '../../test/k8s.js';
 import {
-  fitErrorMessage, parseFitError, podRequests, SchedulingModel, toleratesTaint,
+  amountOf, fitErrorMessage, nodeSelectorMatches, parseFitError, podRequests, requiredNodeAffinityMatches, SchedulingModel, toleratesTaint,
 } from './scheduling.js';
 
 const pending = (name: string, over: Record<string, unknown> = {}): Obj<Pod> => pod('shop', name, {
@@ -140,5 +140,164 @@ describe('SchedulingModel', () => {
     const p = pending('trainer', { containers: [{ name: 'app', image: 'x', resources: { limits: { 'nvidia.com/gpu': '1' } } }] });
     const fit = SchedulingModel.of(graphOf([node('node-1'), p])).fit(p);
     expect(fit.message).toBe('0/1 nodes are available: 1 Insufficient nvidia.com/gpu.');
+  });
+});
+
+/**
+ * The model groups nodes into classes and keeps resources in typed arrays; this checks it against
+ * the plain definition, node by node, on seeded random clusters: the first failing filter in the
+ * default profile's order, with its reasons, and the same FitError message.
+ */
+describe('SchedulingModel against a node-by-node reference', () => {
+  const ZONES = ['a', 'b', 'c'];
+  const TAINTS = [
+    { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
+    { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+    { key: 'maintenance', value: 'true', effect: 'PreferNoSchedule' },
+    { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' },
+  ];
+
+  function random(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function cluster(seed: number): { objects: ReturnType<typeof node>[]; pending: Obj<Pod>[] } {
+    const rand = random(seed);
+    const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)]!;
+    const objects = [];
+    const names: string[] = [];
+    const nodeCount = 20 + Math.floor(rand() * 30);
+    for (let i = 0; i < nodeCount; i++) {
+      const name = `node-${i}`;
+      names.push(name);
+      const taints = TAINTS.filter(() => rand() < 0.15);
+      const allocatable: Record<string, string> = { cpu: pick(['2', '3920m', '8']), memory: pick(['4Gi', '15Gi']), pods: pick(['3', '110']) };
+      if (rand() < 0.2) allocatable['nvidia.com/gpu'] = '1';
+      if (rand() < 0.1) delete allocatable['memory'];
+      objects.push(node(name, {
+        metadata: { labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'topology.kubernetes.io/zone': pick(ZONES), ...(rand() < 0.3 ? { disktype: 'ssd' } : {}) } },
+        spec: { taints, ...(rand() < 0.1 ? { unschedulable: true } : {}) },
+        status: { allocatable },
+      }));
+    }
+    for (let i = 0; i < nodeCount * 2; i++) {
+      const phase = rand() < 0.1 ? 'Succeeded' : 'Running';
+      objects.push(pod('shop', `bound-${i}`, {
+        spec: { nodeName: pick(names), containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: pick(['500m', '1', '1500m']), memory: pick(['1Gi', '3Gi']) } } }] },
+        status: { phase },
+      }));
+    }
+    const pending: Obj<Pod>[] = [];
+    for (let i = 0; i < 25; i++) {
+      const spec: Record<string, unknown> = {
+        containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: pick(['250m', '1', '3']), memory: pick(['512Mi', '2Gi']) }, ...(rand() < 0.15 ? { limits: { 'nvidia.com/gpu': '1' } } : {}) } }],
+      };
+      if (rand() < 0.3) spec['nodeSelector'] = rand() < 0.5 ? { disktype: 'ssd' } : { 'kubernetes.io/hostname': pick(names) };
+      if (rand() < 0.3) spec['tolerations'] = [pick([{ key: 'dedicated', operator: 'Exists' }, { operator: 'Exists' }, { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }])];
+      if (rand() < 0.3) {
+        const term = rand() < 0.5
+          ? { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [pick(ZONES)] }] }
+          : { matchFields: [{ key: 'metadata.name', operator: 'In', values: [pick(names), pick(names)] }] };
+        spec['affinity'] = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } };
+      }
+      pending.push(pod('shop', `new-${i}`, { spec: { nodeName: undefined, ...spec }, status: { phase: 'Pending', conditions: [], containerStatuses: [] } }) as Obj<Pod>);
+    }
+    return { objects: [...objects, ...pending], pending };
+  }
+
+  /** The filters of one node, in order, written out plainly. */
+  function reference(graph: ReturnType<typeof graphOf>, p: Obj<Pod>): { name: string; reasons: string[] }[] {
+    const spec = p.spec!;
+    const requests = podRequests(spec);
+    const out: { name: string; reasons: string[] }[] = [];
+    for (const n of graph.nodes()) {
+      const tolerations = spec.tolerations ?? [];
+      const tolerates = (taint: { key: string; value?: string; effect: string }): boolean => tolerations.some((t) => toleratesTaint(t, taint));
+      if (n.spec?.unschedulable && !tolerates({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+        out.push({ name: n.metadata.name, reasons: ['node(s) were unschedulable'] });
+        continue;
+      }
+      const taint = (n.spec?.taints ?? []).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(t));
+      if (taint) {
+        out.push({ name: n.metadata.name, reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`] });
+        continue;
+      }
+      if (!nodeSelectorMatches(spec.nodeSelector, n) || !requiredNodeAffinityMatches(spec, n)) {
+        out.push({ name: n.metadata.name, reasons: ["node(s) didn't match Pod's node affinity/selector"] });
+        continue;
+      }
+      const bound = graph.pods().filter((b) => b.spec?.nodeName === n.metadata.name && b.status?.phase !== 'Succeeded' && b.status?.phase !== 'Failed');
+      const used = new Map<string, number>();
+      for (const b of bound) for (const [k, v] of podRequests(b.spec)) used.set(k, (used.get(k) ?? 0) + v);
+      const allocatable = n.status?.allocatable ?? {};
+      const reasons: string[] = [];
+      if (allocatable['pods'] !== undefined && bound.length + 1 > Number(allocatable['pods'])) reasons.push('Too many pods');
+      for (const [resource, amount] of requests) {
+        if (amount <= 0) continue;
+        const listed = allocatable[resource];
+        if (listed === undefined && ['cpu', 'memory', 'ephemeral-storage'].includes(resource)) continue;
+        if (amount > amountOf(resource, listed ?? '0') - (used.get(resource) ?? 0)) reasons.push(`Insufficient ${resource}`);
+      }
+      if (reasons.length) out.push({ name: n.metadata.name, reasons });
+    }
+    return out;
+  }
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`gives every node the reference's verdict (seed ${seed})`, () => {
+      const { objects, pending: pods } = cluster(seed);
+      const graph = graphOf(objects);
+      const model = SchedulingModel.of(graph);
+      for (const p of pods) {
+        const fit = model.fit(p);
+        const expected = reference(graph, p);
+        expect(fit.blocked.map((v) => ({ name: v.node.name, reasons: [...v.reasons] }))).toEqual(expected);
+        const blockedNames = new Set(expected.map((v) => v.name));
+        expect(fit.fitting.map((n) => n.name)).toEqual(graph.nodes().map((n) => n.metadata.name).filter((n) => !blockedNames.has(n)));
+        const counts = new Map<string, number>();
+        for (const v of expected) for (const r of v.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+        expect(fit.message).toBe(fitErrorMessage(graph.nodes().length, undefined, [...counts].map(([reason, count]) => ({ reason, count }))));
+        expect(fit.histogram).toEqual([...counts].map(([reason, count]) => ({ reason, count })));
+      }
+    });
+  }
+
+  it('reports what blocked nodes lack in a shortage exactly as their verdicts do', () => {
+    const { objects, pending: pods } = cluster(7);
+    const model = SchedulingModel.of(graphOf(objects));
+    for (const p of pods) {
+      const fit = model.fit(p);
+      for (const resource of ['cpu', 'memory', 'nvidia.com/gpu']) {
+        const short = fit.blocked.filter((v) => v.shortfall?.some((s) => s.resource === resource));
+        const shortage = fit.shortage(resource);
+        expect(shortage.short).toBe(short.length);
+        const frees = short.map((v) => v.shortfall!.find((s) => s.resource === resource)!.free);
+        expect(shortage.mostFree.map((e) => e.free)).toEqual([...frees].sort((a, b) => b - a).slice(0, 2));
+        expect(shortage.largestAllocatable).toBe(Math.max(0, ...fit.blocked.map((v) => v.node.allocatable.get(resource) ?? 0)));
+      }
+    }
+  });
+
+  it('checks a selector on a per-host label node by node, not by class', () => {
+    const nodes = ['node-1', 'node-2', 'node-3'].map((n) => node(n));
+    const p = pending('new', { nodeSelector: { 'kubernetes.io/hostname': 'node-2' } });
+    const fit = SchedulingModel.of(graphOf([...nodes, p])).fit(p);
+    expect(fit.fitting.map((n) => n.name)).toEqual(['node-2']);
+    expect(fit.message).toBe("0/3 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.");
+  });
+
+  it('shares one evaluation between pods of different workloads that ask the same', () => {
+    const model = SchedulingModel.of(graphOf([node('node-1'), pending('a'), pending('b')]));
+    const a = pending('a');
+    const b = pending('b', {});
+    b.metadata.namespace = 'other';
+    b.metadata.labels = { app: 'other' };
+    expect(model.fit(a)).toBe(model.fit(b));
   });
 });

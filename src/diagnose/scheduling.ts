@@ -6,24 +6,26 @@
  * NodePorts, PodTopologySpread, VolumeZone and volume limits are not modelled: when they are what
  * blocks a pod, the scheduler's own event says so and analyzers prefer it.
  *
- * The per-node sums (allocatable minus what bound pods request) are built once per graph; fit
- * results are cached per pod "signature", so twenty replicas of one template cost one evaluation.
+ * It has to scale to thousands of nodes and pods (see ./node-pool.ts): the per-node sums
+ * (allocatable minus what bound pods request) are built once per graph as typed arrays; the filters
+ * that do not look at resources run once per class of identical nodes; fit results are cached per
+ * pod "signature", so replicas of one template (and templates asking the same) cost one evaluation;
+ * pod (anti-)affinity and volume checks run only for pods that have them.
  */
 import type { ClusterGraph, Obj } from '../cluster/graph.js';
 import type { LabelSelector, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../cluster/objects.js';
 import type {
-  Container, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodSpec, Taint, Toleration,
+  NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodSpec, Taint, Toleration,
 } from 'kubernetes-types/core/v1.js';
-import { formatCpu, parseQuantity, readableBytes } from '../cluster/quantity.js';
+import { formatCpu, readableBytes } from '../cluster/quantity.js';
 import { selectorMatches } from '../cluster/selectors.js';
+import {
+  CPU, EPHEMERAL_STORAGE, filtersOn, MEMORY, NodePool, podRequests, ResourceFit,
+  type NodeState, type ResourceColumn, type Resources, type Shortfall,
+} from './node-pool.js';
 
-/** Resource amounts by name: cpu in millicores (sums stay exact), everything else in base units. */
-export type Resources = Map<string, number>;
-
-export const CPU = 'cpu';
-export const MEMORY = 'memory';
-export const EPHEMERAL_STORAGE = 'ephemeral-storage';
-const PODS = 'pods';
+export { amountOf, containerRequests, CPU, EPHEMERAL_STORAGE, MEMORY, podRequests } from './node-pool.js';
+export type { NodeState, Resources } from './node-pool.js';
 
 /** The plugins modelled, in the default profile's filter order. */
 export type FilterPlugin = 'VolumeBinding' | 'NodeUnschedulable' | 'TaintToleration' | 'NodeAffinity' | 'NodeResourcesFit' | 'InterPodAffinity';
@@ -52,90 +54,11 @@ export function insufficientReason(resource: string): string {
   return `Insufficient ${resource}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Requests
-
-const quantityCache = new Map<string, number>();
-
-/** A quantity in the units {@link Resources} use; unparseable text counts as 0. */
-export function amountOf(resource: string, text: string | number | undefined): number {
-  if (text === undefined) return 0;
-  const key = `${resource}=${text}`;
-  let value = quantityCache.get(key);
-  if (value === undefined) {
-    const parsed = parseQuantity(text) ?? 0;
-    value = resource === CPU ? Math.round(parsed * 1000) : Math.round(parsed);
-    if (quantityCache.size < 10_000) quantityCache.set(key, value);
-  }
-  return value;
-}
-
 /** A resource amount as a person writes it: `250m`, `1.5Gi`, `2`. */
 export function formatAmount(resource: string, value: number): string {
   if (resource === CPU) return formatCpu(value / 1000);
   if (resource === MEMORY || resource === EPHEMERAL_STORAGE || resource.startsWith('hugepages-')) return readableBytes(value);
   return String(value);
-}
-
-function addInto(into: Resources, from: Resources): void {
-  for (const [name, v] of from) into.set(name, (into.get(name) ?? 0) + v);
-}
-
-function maxInto(into: Resources, from: Resources): void {
-  for (const [name, v] of from) into.set(name, Math.max(into.get(name) ?? 0, v));
-}
-
-/** A container's requests; a resource with only a limit requests the limit (API server defaulting). */
-export function containerRequests(c: Container): Resources {
-  const out: Resources = new Map();
-  for (const [name, q] of Object.entries(c.resources?.limits ?? {})) out.set(name, amountOf(name, q));
-  for (const [name, q] of Object.entries(c.resources?.requests ?? {})) out.set(name, amountOf(name, q));
-  return out;
-}
-
-/**
- * What a pod requests of a node, as the scheduler computes it: the sum of its app containers and
- * restartable (sidecar) init containers, or the largest init-container step if that is larger,
- * plus the pod overhead.
- */
-export function podRequests(spec: PodSpec | undefined): Resources {
-  const total: Resources = new Map();
-  if (!spec) return total;
-  for (const c of spec.containers ?? []) addInto(total, containerRequests(c));
-  const sidecars: Resources = new Map();
-  const initPeak: Resources = new Map();
-  for (const c of spec.initContainers ?? []) {
-    const own = containerRequests(c);
-    if (c.restartPolicy === 'Always') {
-      addInto(total, own);
-      addInto(sidecars, own);
-      maxInto(initPeak, sidecars);
-    } else {
-      const step = new Map(own);
-      addInto(step, sidecars);
-      maxInto(initPeak, step);
-    }
-  }
-  maxInto(total, initPeak);
-  for (const [name, q] of Object.entries(spec.overhead ?? {})) total.set(name, (total.get(name) ?? 0) + amountOf(name, q));
-  return total;
-}
-
-/** Adds a pod's requests to a node's sum; the common pod (no init containers, no overhead) without allocating. */
-function addPodRequests(into: Resources, spec: PodSpec | undefined): void {
-  if (!spec) return;
-  if (spec.initContainers?.length || spec.overhead) {
-    addInto(into, podRequests(spec));
-    return;
-  }
-  for (const c of spec.containers ?? []) {
-    const requests = c.resources?.requests;
-    const limits = c.resources?.limits;
-    for (const name in limits) {
-      if (!requests || !(name in requests)) into.set(name, (into.get(name) ?? 0) + amountOf(name, limits[name]));
-    }
-    for (const name in requests) into.set(name, (into.get(name) ?? 0) + amountOf(name, requests[name]));
-  }
 }
 
 /** `cpu=2, memory=3Gi`, in a stable order. */
@@ -166,7 +89,7 @@ export function tolerated(tolerations: Toleration[] | undefined, taint: Taint): 
 
 /** Taints the scheduler filters on: NoSchedule and NoExecute (PreferNoSchedule only scores). */
 export function firstUntoleratedTaint(node: Obj<Node>, tolerations: Toleration[] | undefined): Taint | undefined {
-  return (node.spec?.taints ?? []).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerated(tolerations, t));
+  return (node.spec?.taints ?? []).find((t) => filtersOn(t) && !tolerated(tolerations, t));
 }
 
 function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
@@ -202,12 +125,30 @@ export function nodeSelectorTermsMatch(terms: NodeSelectorTerm[] | undefined, no
 /** A pod's nodeSelector: every label equal on the node. */
 export function nodeSelectorMatches(selector: Record<string, string> | undefined, node: Obj<Node>): boolean {
   const labels = node.metadata.labels ?? {};
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+  for (const key in selector) {
+    if (labels[key] !== selector[key]) return false;
+  }
+  return true;
 }
 
 /** The pod's requiredDuringSchedulingIgnoredDuringExecution node affinity, if it has one. */
 export function requiredNodeAffinityMatches(spec: PodSpec | undefined, node: Obj<Node>): boolean {
   return nodeSelectorTermsMatch(spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms, node);
+}
+
+/** NodeAffinity's filter: the nodeSelector and the required node affinity. */
+function nodeAffinityMatches(spec: PodSpec, node: Obj<Node>): boolean {
+  return nodeSelectorMatches(spec.nodeSelector, node) && requiredNodeAffinityMatches(spec, node);
+}
+
+/**
+ * Whether the pod's nodeSelector or required node affinity reads something that differs between
+ * nodes of one class (a per-host label, or the node's name): then NodeAffinity runs node by node.
+ */
+function readsPerHost(spec: PodSpec, perHostKeys: ReadonlySet<string>): boolean {
+  for (const key in spec.nodeSelector) if (perHostKeys.has(key)) return true;
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  return terms.some((t) => (t.matchFields?.length ?? 0) > 0 || (t.matchExpressions ?? []).some((e) => perHostKeys.has(e.key)));
 }
 
 /** A pod affinity term's selector: absent selects nothing, empty selects every pod. */
@@ -221,23 +162,14 @@ function termSelects(selector: LabelSelector | undefined, labels: Record<string,
 // ---------------------------------------------------------------------------------------------
 // The model
 
-/** A node as the scheduler sees it: what it offers and what the pods bound to it request. */
-export interface NodeState {
-  node: Obj<Node>;
-  name: string;
-  /** Absent resources are unknown (incomplete input), not zero, except extended resources. */
-  allocatable: Resources;
-  requested: Resources;
-  podCount: number;
-}
-
 /** Why one node turned the pod away: the first plugin that rejected it and its reasons. */
 export interface NodeVerdict {
   node: NodeState;
   plugin: FilterPlugin;
-  reasons: string[];
+  /** Shared by every node that gave the same answer: read, never change. */
+  reasons: readonly string[];
   /** For NodeResourcesFit: what the pod asks against what is free, per insufficient resource. */
-  shortfall?: { resource: string; requested: number; free: number; allocatable: number }[];
+  shortfall?: Shortfall[];
   taint?: Taint;
 }
 
@@ -246,11 +178,26 @@ export interface FitResult {
   numNodes: number;
   /** A PreFilter rejection applies to every node: the scheduler then reports only it. */
   preFilter?: { reason: string; claim: string };
-  blocked: NodeVerdict[];
+  /** Every node that turned the pod away, in node order: built on first read (thousands of objects). */
+  readonly blocked: NodeVerdict[];
   fitting: NodeState[];
   requests: Resources;
+  /** The blocked nodes' reasons with how many nodes gave each, in the order first met. */
+  histogram: ReasonCount[];
+  /** What the blocked nodes have of one resource, without building {@link blocked}. */
+  shortage(resource: string): Shortage;
   /** The scheduler's FitError text (without the preemption part), e.g. `0/3 nodes are available: 3 Insufficient cpu.` */
   message: string;
+}
+
+/** One resource over the nodes that turned a pod away. */
+export interface Shortage {
+  /** How many of them lack it. */
+  short: number;
+  /** Those that lack it with the most free, most first: two at most. */
+  mostFree: { node: NodeState; free: number; allocatable: number }[];
+  /** The largest allocatable amount of it on any of them (0 when none lists it). */
+  largestAllocatable: number;
 }
 
 /** What a proposed fix would change, to check that it would let the pod schedule. */
@@ -269,6 +216,134 @@ interface AntiAffinityGroup {
   nodeNames: Set<string>;
 }
 
+/** A per-node check of a plugin that only some pods need: the reason it rejects the node, if it does. */
+type NodeCheck = (state: NodeState) => string | undefined;
+
+/** One answer a filter gives, shared by every node that gives it. */
+interface VerdictKind {
+  plugin: FilterPlugin;
+  reasons: readonly string[];
+  /** NodeResourcesFit: the resources the node lacks. */
+  short?: readonly string[];
+}
+
+/** The node passed every filter. */
+const FITS = -1;
+
+/** The distinct answers of one evaluation, numbered so that each node's answer is one integer. */
+class VerdictKinds {
+  readonly list: VerdictKind[] = [];
+  private readonly byKey = new Map<string | number, number>();
+
+  /** The number of the answer known by `key`, if it was seen. */
+  known(key: string | number): number | undefined {
+    return this.byKey.get(key);
+  }
+
+  add(key: string | number, kind: VerdictKind): number {
+    this.list.push(kind);
+    this.byKey.set(key, this.list.length - 1);
+    return this.list.length - 1;
+  }
+
+  /** A plugin's answer with a single fixed reason. */
+  single(plugin: FilterPlugin, reason: string): number {
+    const key = `${plugin}|${reason}`;
+    return this.known(key) ?? this.add(key, { plugin, reasons: [reason] });
+  }
+}
+
+/**
+ * One pod's filters against the nodes. Each node's answer is a number: FITS, or the index of a
+ * {@link VerdictKind} shared by every node that gives the same answer, so that a pass over thousands
+ * of nodes allocates nothing per node; the verdicts of {@link FitResult.blocked} are built only when
+ * read.
+ */
+class Evaluation {
+  private readonly kinds = new VerdictKinds();
+  private readonly resources: ResourceFit;
+  /** NodeAffinity reads something per host: it runs node by node instead of per class. */
+  private readonly perNodeAffinity: boolean;
+  /** The answer of NodeUnschedulable, TaintToleration and NodeAffinity, per class of nodes. */
+  private readonly byClass: number[];
+
+  constructor(
+    private readonly pool: NodePool, private readonly spec: PodSpec, private readonly tolerations: Toleration[] | undefined,
+    overrides: PodOverrides, private readonly requests: Resources, private readonly checks: readonly [FilterPlugin, NodeCheck][],
+  ) {
+    this.resources = new ResourceFit(pool, requests);
+    this.perNodeAffinity = readsPerHost(spec, pool.perHostKeys);
+    this.byClass = pool.classes.map(({ representative }) => this.classVerdict(representative, overrides));
+  }
+
+  /** The filters on these nodes, in their order. */
+  over(nodes: readonly NodeState[]): FitResult {
+    const verdicts = new Int32Array(this.pool.size).fill(FITS);
+    const fitting: NodeState[] = [];
+    const nodesPerKind: number[] = [];
+    const kindsInOrder: number[] = [];
+    for (let n = 0; n < nodes.length; n++) {
+      const state = nodes[n]!;
+      const kind = this.verdictOn(state);
+      verdicts[state.index] = kind;
+      if (kind === FITS) fitting.push(state);
+      else if ((nodesPerKind[kind] = (nodesPerKind[kind] ?? 0) + 1) === 1) kindsInOrder.push(kind);
+    }
+    const histogram = histogramOf(this.kinds, kindsInOrder, nodesPerKind);
+    const kindOf = (state: NodeState): VerdictKind => this.kinds.list[verdicts[state.index]!]!;
+    const blockedStates = (): NodeState[] => nodes.filter((state) => verdicts[state.index] !== FITS);
+    const verdictsOfBlocked = (): NodeVerdict[] => blockedStates().map((state) => this.nodeVerdict(state, kindOf(state)));
+    let blocked: NodeVerdict[] | undefined;
+    return {
+      numNodes: this.pool.size, fitting, requests: this.requests, histogram, message: fitErrorMessage(this.pool.size, undefined, histogram),
+      get blocked() {
+        return (blocked ??= verdictsOfBlocked());
+      },
+      shortage: (resource) => shortageOf(this.pool.column(resource), blockedStates(), (state) => kindOf(state).short?.includes(resource) === true),
+    };
+  }
+
+  /** The first filter in the default profile's order that rejects the node, or FITS. */
+  private verdictOn(state: NodeState): number {
+    let kind = this.byClass[this.pool.classOf[state.index]!]!;
+    if (kind === FITS && this.perNodeAffinity && !nodeAffinityMatches(this.spec, state.node)) kind = this.kinds.single('NodeAffinity', REASON.nodeAffinity);
+    if (kind === FITS) {
+      const key = this.resources.failureKey(state.index);
+      if (key !== 0 && key !== '') kind = this.kinds.known(key) ?? this.kinds.add(key, resourceKind(this.resources, state.index));
+    }
+    for (let c = 0; kind === FITS && c < this.checks.length; c++) {
+      const [plugin, check] = this.checks[c]!;
+      const reason = check(state);
+      if (reason !== undefined) kind = this.kinds.single(plugin, reason);
+    }
+    return kind;
+  }
+
+  /** NodeUnschedulable, TaintToleration and NodeAffinity on one node standing for its class. */
+  private classVerdict(state: NodeState, overrides: PodOverrides): number {
+    if (!overrides.ignoreCordon && state.node.spec?.unschedulable === true
+      && !tolerated(this.spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+      return this.kinds.single('NodeUnschedulable', REASON.unschedulable);
+    }
+    const taint = firstUntoleratedTaint(state.node, this.tolerations);
+    if (taint) return this.kinds.single('TaintToleration', untoleratedTaintReason(taint));
+    if (!this.perNodeAffinity && !nodeAffinityMatches(this.spec, state.node)) return this.kinds.single('NodeAffinity', REASON.nodeAffinity);
+    return FITS;
+  }
+
+  /** One node's verdict in full, with what it lacks or the taint it carries. */
+  private nodeVerdict(state: NodeState, kind: VerdictKind): NodeVerdict {
+    const verdict: NodeVerdict = { node: state, plugin: kind.plugin, reasons: kind.reasons };
+    if (kind.plugin === 'NodeResourcesFit') verdict.shortfall = this.resources.shortfallAt(state.index).shortfall;
+    if (kind.plugin === 'TaintToleration') {
+      // The node's own taint object: its class shares key, value and effect, not (say) timeAdded.
+      const taint = firstUntoleratedTaint(state.node, this.tolerations);
+      if (taint) verdict.taint = taint;
+    }
+    return verdict;
+  }
+}
+
 const models = new WeakMap<ClusterGraph, SchedulingModel>();
 
 /**
@@ -276,7 +351,7 @@ const models = new WeakMap<ClusterGraph, SchedulingModel>();
  * @example SchedulingModel.of(graph).fit(pod).message // '0/3 nodes are available: 3 Insufficient cpu.'
  */
 export class SchedulingModel {
-  readonly nodes: NodeState[] = [];
+  private readonly pool: NodePool;
   private readonly byName = new Map<string, NodeState>();
   private readonly antiAffinityGroups = new Map<string, AntiAffinityGroup>();
   private readonly cache = new Map<string, FitResult>();
@@ -289,23 +364,14 @@ export class SchedulingModel {
   }
 
   private constructor(private readonly graph: ClusterGraph) {
-    for (const node of graph.nodes()) {
-      const status = node.status;
-      const source = status?.allocatable ?? status?.capacity ?? {};
-      const allocatable: Resources = new Map(Object.entries(source).map(([k, q]) => [k, amountOf(k, q)]));
-      const state: NodeState = { node, name: node.metadata.name, allocatable, requested: new Map(), podCount: 0 };
-      this.nodes.push(state);
-      this.byName.set(state.name, state);
-    }
+    const bound: Obj<Pod>[] = [];
     // Pods of nodes that are not in the input are still needed for pod (anti-)affinity: keep them.
-    for (const pod of graph.pods()) {
+    const pods = graph.pods();
+    for (let i = 0; i < pods.length; i++) {
+      const pod = pods[i]!;
       const nodeName = pod.spec?.nodeName;
       if (!nodeName || isTerminal(pod)) continue;
-      const state = this.byName.get(nodeName);
-      if (state) {
-        state.podCount += 1;
-        addPodRequests(state.requested, pod.spec);
-      }
+      bound.push(pod);
       for (const term of pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
         const key = `${pod.metadata.namespace ?? ''}|${JSON.stringify(term)}`;
         const group = this.antiAffinityGroups.get(key);
@@ -313,6 +379,13 @@ export class SchedulingModel {
         else this.antiAffinityGroups.set(key, { pod, term, nodeNames: new Set([nodeName]) });
       }
     }
+    this.pool = new NodePool(graph.nodes(), bound);
+    for (const state of this.pool.states) this.byName.set(state.name, state);
+  }
+
+  /** Every node of the input, in input order. */
+  get nodes(): readonly NodeState[] {
+    return this.pool.states;
   }
 
   node(name: string): NodeState | undefined {
@@ -321,7 +394,7 @@ export class SchedulingModel {
 
   /** Runs the filters for a pod on every node. */
   fit(pod: Obj<Pod>, overrides: PodOverrides = {}): FitResult {
-    const key = `${signature(pod)}|${JSON.stringify(overrides)}`;
+    const key = `${this.signature(pod)}|${JSON.stringify(overrides)}`;
     let result = this.cache.get(key);
     if (!result) {
       result = this.evaluate(pod, overrides);
@@ -336,7 +409,7 @@ export class SchedulingModel {
    */
   fitsOn(pod: Obj<Pod>, names: string[], overrides: PodOverrides = {}): NodeState[] {
     const states = names.map((n) => this.byName.get(n)).filter((s): s is NodeState => s !== undefined);
-    const key = `${signature(pod)}|${JSON.stringify(overrides)}|${names.join(',')}`;
+    const key = `${this.signature(pod)}|${JSON.stringify(overrides)}|${names.join(',')}`;
     let result = this.cache.get(key);
     if (!result) {
       result = this.evaluate(pod, overrides, states);
@@ -345,42 +418,36 @@ export class SchedulingModel {
     return result.fitting;
   }
 
-  private evaluate(pod: Obj<Pod>, overrides: PodOverrides, nodes: NodeState[] = this.nodes): FitResult {
+  /**
+   * Each node's answer is the first filter that rejects it, in the default profile's order:
+   * NodeUnschedulable, TaintToleration, NodeAffinity (once per class of identical nodes), then
+   * NodeResourcesFit, VolumeBinding and InterPodAffinity (per node): see {@link Evaluation}.
+   */
+  private evaluate(pod: Obj<Pod>, overrides: PodOverrides, only?: readonly NodeState[]): FitResult {
     const spec: PodSpec = {
       ...(pod.spec ?? { containers: [] }),
       ...(overrides.tolerations ? { tolerations: overrides.tolerations } : {}),
       ...(overrides.nodeSelector ? { nodeSelector: overrides.nodeSelector } : {}),
     };
     const requests = podRequests(spec);
-    const numNodes = this.nodes.length;
+    const numNodes = this.pool.size;
     const preFilter = this.volumePreFilter(pod);
     if (preFilter) {
-      return { numNodes, preFilter, blocked: [], fitting: [], requests, message: fitErrorMessage(numNodes, preFilter.reason, []) };
+      return {
+        numNodes, preFilter, blocked: [], fitting: [], requests, histogram: [], message: fitErrorMessage(numNodes, preFilter.reason, []),
+        shortage: () => ({ short: 0, mostFree: [], largestAllocatable: 0 }),
+      };
     }
-    const affinity = this.interPodContext(pod, spec);
-    const volumes = this.volumeContext(pod);
-    const blocked: NodeVerdict[] = [];
-    const fitting: NodeState[] = [];
-    for (const state of nodes) {
-      const verdict = this.unschedulable(state, spec, overrides)
-        ?? taintVerdict(state, spec, overrides)
-        ?? affinityVerdict(state, spec)
-        ?? resourceVerdict(state, requests)
-        ?? volumes(state)
-        ?? affinity(state);
-      if (verdict) blocked.push(verdict);
-      else fitting.push(state);
-    }
-    const counts = new Map<string, number>();
-    for (const v of blocked) for (const r of v.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-    const histogram = [...counts].map(([reason, count]) => ({ reason, count }));
-    return { numNodes, blocked, fitting, requests, message: fitErrorMessage(numNodes, undefined, histogram) };
-  }
-
-  private unschedulable(state: NodeState, spec: PodSpec, overrides: PodOverrides): NodeVerdict | undefined {
-    if (overrides.ignoreCordon || state.node.spec?.unschedulable !== true) return undefined;
-    if (tolerated(spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return undefined;
-    return { node: state, plugin: 'NodeUnschedulable', reasons: [REASON.unschedulable] };
+    // Uncordoning removes the taint the node controller derives from spec.unschedulable as well.
+    const tolerations = overrides.ignoreCordon
+      ? [...(spec.tolerations ?? []), { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }]
+      : spec.tolerations;
+    const checks: [FilterPlugin, NodeCheck][] = [];
+    const volumes = this.volumeCheck(pod);
+    if (volumes) checks.push(['VolumeBinding', volumes]);
+    const interPod = this.interPodCheck(pod, spec);
+    if (interPod) checks.push(['InterPodAffinity', interPod]);
+    return new Evaluation(this.pool, spec, tolerations, overrides, requests, checks).over(only ?? this.pool.states);
   }
 
   /** VolumeBinding's PreFilter: a missing claim, or an unbound claim whose class binds immediately. */
@@ -404,7 +471,7 @@ export class SchedulingModel {
   }
 
   /** VolumeBinding's Filter for bound claims: the volume must exist and its node affinity admit the node. */
-  private volumeContext(pod: Obj<Pod>): (state: NodeState) => NodeVerdict | undefined {
+  private volumeCheck(pod: Obj<Pod>): NodeCheck | undefined {
     let missing = false;
     const pinned: NodeSelectorTerm[][] = [];
     for (const { claim } of this.graph.claimsOf(pod)) {
@@ -415,16 +482,13 @@ export class SchedulingModel {
       if (!pv) missing ||= this.graph.ofKind('PersistentVolume').length > 0;
       else if (pv.spec?.nodeAffinity?.required?.nodeSelectorTerms) pinned.push(pv.spec.nodeAffinity.required.nodeSelectorTerms);
     }
-    if (!missing && pinned.length === 0) return () => undefined;
-    return (state) => {
-      if (missing) return { node: state, plugin: 'VolumeBinding', reasons: [REASON.pvNotExist] };
-      if (pinned.every((terms) => nodeSelectorTermsMatch(terms, state.node))) return undefined;
-      return { node: state, plugin: 'VolumeBinding', reasons: [REASON.volumeNodeConflict] };
-    };
+    if (missing) return () => REASON.pvNotExist;
+    if (pinned.length === 0) return undefined;
+    return (state) => (pinned.every((terms) => nodeSelectorTermsMatch(terms, state.node)) ? undefined : REASON.volumeNodeConflict);
   }
 
   /** InterPodAffinity: required affinity, required anti-affinity, and existing pods' anti-affinity. */
-  private interPodContext(pod: Obj<Pod>, spec: PodSpec): (state: NodeState) => NodeVerdict | undefined {
+  private interPodCheck(pod: Obj<Pod>, spec: PodSpec): NodeCheck | undefined {
     const affinityTerms = spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
     const antiTerms = spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
     const affinityDomains = affinityTerms.map((term) => this.domainsOf(pod, term));
@@ -433,7 +497,7 @@ export class SchedulingModel {
       && affinityTerms.every((term) => termSelects(term.labelSelector, pod.metadata.labels) && this.termNamespaces(pod, term).has(pod.metadata.namespace ?? ''));
     const antiDomains = antiTerms.map((term) => this.domainsOf(pod, term));
     const forbidden = this.existingAntiAffinity(pod);
-    if (affinityTerms.length === 0 && antiTerms.length === 0 && forbidden.length === 0) return () => undefined;
+    if (affinityTerms.length === 0 && antiTerms.length === 0 && forbidden.length === 0) return undefined;
     return (state) => {
       const labels = state.node.metadata.labels ?? {};
       const affinityOk = affinityTerms.every((term, i) => {
@@ -441,15 +505,13 @@ export class SchedulingModel {
         if (value === undefined) return false;
         return selfStart || affinityDomains[i]!.has(value);
       });
-      if (!affinityOk) return { node: state, plugin: 'InterPodAffinity', reasons: [REASON.podAffinity] };
+      if (!affinityOk) return REASON.podAffinity;
       const antiOk = antiTerms.every((term, i) => {
         const value = labels[term.topologyKey];
         return value === undefined || !antiDomains[i]!.has(value);
       });
-      if (!antiOk) return { node: state, plugin: 'InterPodAffinity', reasons: [REASON.podAntiAffinity] };
-      if (forbidden.some(([key, value]) => labels[key] === value)) {
-        return { node: state, plugin: 'InterPodAffinity', reasons: [REASON.existingAntiAffinity] };
-      }
+      if (!antiOk) return REASON.podAntiAffinity;
+      if (forbidden.some(([key, value]) => labels[key] === value)) return REASON.existingAntiAffinity;
       return undefined;
     };
   }
@@ -507,41 +569,70 @@ export class SchedulingModel {
     }
     return out;
   }
-}
 
-function taintVerdict(state: NodeState, spec: PodSpec, overrides: PodOverrides): NodeVerdict | undefined {
-  // Uncordoning removes the taint the node controller derives from spec.unschedulable as well.
-  const tolerations = overrides.ignoreCordon
-    ? [...(spec.tolerations ?? []), { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }]
-    : spec.tolerations;
-  const taint = firstUntoleratedTaint(state.node, tolerations);
-  return taint ? { node: state, plugin: 'TaintToleration', reasons: [untoleratedTaintReason(taint)], taint } : undefined;
-}
-
-function affinityVerdict(state: NodeState, spec: PodSpec): NodeVerdict | undefined {
-  if (nodeSelectorMatches(spec.nodeSelector, state.node) && requiredNodeAffinityMatches(spec, state.node)) return undefined;
-  return { node: state, plugin: 'NodeAffinity', reasons: [REASON.nodeAffinity] };
-}
-
-/** NodeResourcesFit: the pod count first, then each requested resource against what is free. */
-function resourceVerdict(state: NodeState, requests: Resources): NodeVerdict | undefined {
-  const reasons: string[] = [];
-  const shortfall: NonNullable<NodeVerdict['shortfall']> = [];
-  const allowedPods = state.allocatable.get(PODS);
-  if (allowedPods !== undefined && state.podCount + 1 > allowedPods) reasons.push(REASON.tooManyPods);
-  for (const [resource, requested] of requests) {
-    if (requested <= 0 || resource === PODS) continue;
-    const allocatable = state.allocatable.get(resource);
-    // cpu, memory and ephemeral storage absent from the input are unknown; an extended resource
-    // absent from a node really is zero there.
-    if (allocatable === undefined && [CPU, MEMORY, EPHEMERAL_STORAGE].includes(resource)) continue;
-    const free = (allocatable ?? 0) - (state.requested.get(resource) ?? 0);
-    if (requested > free) {
-      reasons.push(insufficientReason(resource));
-      shortfall.push({ resource, requested, free, allocatable: allocatable ?? 0 });
-    }
+  /**
+   * What the evaluation reads of a pod. Its namespace and labels matter only to pod (anti-)affinity
+   * (its own terms, or existing pods' anti-affinity when any pod has some) and to its claims (looked
+   * up in its namespace): without those, pods of different workloads that ask the same share one
+   * evaluation.
+   */
+  private signature(pod: Obj<Pod>): string {
+    const spec = pod.spec;
+    const claims = spec?.volumes?.filter((v) => v.persistentVolumeClaim || v.ephemeral) ?? [];
+    const podAffinity = (spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0
+      || (spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0
+      || this.antiAffinityGroups.size > 0;
+    const placed = podAffinity || claims.length > 0;
+    return JSON.stringify([
+      placed ? pod.metadata.namespace : null, placed ? pod.metadata.labels : null,
+      spec?.containers?.map((c) => c.resources), spec?.initContainers?.map((c) => [c.resources, c.restartPolicy]), spec?.overhead,
+      spec?.nodeSelector, spec?.affinity, spec?.tolerations,
+      claims.map((v) => [v.name, v.persistentVolumeClaim?.claimName]),
+      pod.metadata.name && claims.some((v) => v.ephemeral) ? pod.metadata.name : '',
+    ]);
   }
-  return reasons.length ? { node: state, plugin: 'NodeResourcesFit', reasons, shortfall } : undefined;
+}
+
+/** The answer of a node short of resources, read from the first node that gives it. */
+function resourceKind(resources: ResourceFit, i: number): VerdictKind {
+  const { tooManyPods, shortfall } = resources.shortfallAt(i);
+  const reasons = shortfall.map((s) => insufficientReason(s.resource));
+  if (tooManyPods) reasons.unshift(REASON.tooManyPods);
+  return { plugin: 'NodeResourcesFit', reasons, short: shortfall.map((s) => s.resource) };
+}
+
+/** One resource over the blocked nodes, from the pool's columns (what {@link NodeVerdict.shortfall} says, without a verdict per node). */
+function shortageOf(column: ResourceColumn, blocked: readonly NodeState[], lacks: (state: NodeState) => boolean): Shortage {
+  type Entry = Shortage['mostFree'][number];
+  let best: Entry | undefined;
+  let second: Entry | undefined;
+  let short = 0;
+  let largestAllocatable = 0;
+  for (const state of blocked) {
+    const listed = column.allocatable[state.index]!;
+    const allocatable = Number.isNaN(listed) ? 0 : listed;
+    largestAllocatable = Math.max(largestAllocatable, allocatable);
+    if (!lacks(state)) continue;
+    short += 1;
+    const free = allocatable - column.requested[state.index]!;
+    // Ties keep the node met first.
+    if (!best || free > best.free) [second, best] = [best, { node: state, free, allocatable }];
+    else if (!second || free > second.free) second = { node: state, free, allocatable };
+  }
+  const mostFree = [best, second].filter((e): e is Entry => e !== undefined);
+  return { short, mostFree, largestAllocatable };
+}
+
+/**
+ * Each reason with how many blocked nodes gave it, in the order the nodes first gave it: the kinds
+ * in the order first met, and each kind's reasons in its own order.
+ */
+function histogramOf(kinds: VerdictKinds, kindsInOrder: readonly number[], nodesPerKind: readonly number[]): ReasonCount[] {
+  const counts = new Map<string, number>();
+  for (const kind of kindsInOrder) {
+    for (const reason of kinds.list[kind]!.reasons) counts.set(reason, (counts.get(reason) ?? 0) + nodesPerKind[kind]!);
+  }
+  return [...counts].map(([reason, count]) => ({ reason, count }));
 }
 
 /** WaitForFirstConsumer classes bind when a pod is scheduled; a missing class binds immediately. */
@@ -560,17 +651,6 @@ export function isTerminal(pod: Obj<Pod>): boolean {
 /** A pod waiting for the scheduler: Pending, bound to no node, not being deleted. */
 export function isUnscheduled(pod: Obj<Pod>): boolean {
   return pod.status?.phase === 'Pending' && !pod.spec?.nodeName && !pod.metadata.deletionTimestamp;
-}
-
-function signature(pod: Obj<Pod>): string {
-  const spec = pod.spec;
-  return JSON.stringify([
-    pod.metadata.namespace, pod.metadata.labels,
-    spec?.containers?.map((c) => c.resources), spec?.initContainers?.map((c) => [c.resources, c.restartPolicy]), spec?.overhead,
-    spec?.nodeSelector, spec?.affinity, spec?.tolerations,
-    spec?.volumes?.filter((v) => v.persistentVolumeClaim || v.ephemeral).map((v) => [v.name, v.persistentVolumeClaim?.claimName]),
-    pod.metadata.name && spec?.volumes?.some((v) => v.ephemeral) ? pod.metadata.name : '',
-  ]);
 }
 
 // ---------------------------------------------------------------------------------------------

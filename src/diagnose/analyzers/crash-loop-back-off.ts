@@ -16,7 +16,7 @@ import type { Evidence, Finding } from '../finding.js';
 import { rolloutUndo } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
 import {
-  describeTermination, describeWaiting, isPodFinished, isPodReady, isTerminating, podSeverity, someContainerStatus,
+  describeTermination, describeWaiting, isPodFinished, isPodReady, isTerminating, podSeverity, someContainerStatus, troubledPods,
   type ContainerView, type PodObj, type Termination,
 } from '../pod-state.js';
 import { replicaSetsOf, revisionOf } from '../revisions.js';
@@ -30,7 +30,7 @@ export const crashLoopBackOffAnalyzer: Analyzer = {
   mode: 'CrashLoopBackOff',
   description: 'Containers restarting in a loop: the cause read from the exit code, termination message and previous logs',
   analyze(graph) {
-    return graph.pods().filter((pod) => !isTerminating(pod) && !isPodFinished(pod) && mayLoop(pod))
+    return troubledPods(graph).filter((pod) => !isTerminating(pod) && !isPodFinished(pod) && mayLoop(pod))
       .flatMap((pod) => firstContainerFinding(pod, (view) => analyzeContainer(graph, pod, view)) ?? []);
   },
 };

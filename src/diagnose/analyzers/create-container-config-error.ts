@@ -13,7 +13,7 @@ import type { Category, Evidence, Finding } from '../finding.js';
 import { eventEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import { patchContainer, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { containerWaitingWith, describeWaiting, type ContainerView, type PodObj } from '../pod-state.js';
+import { containerWaitingWith, describeWaiting, troubledPods, type ContainerView, type PodObj } from '../pod-state.js';
 
 type ConfigCategory = Category<'CreateContainerConfigError'>;
 type SourceKind = 'ConfigMap' | 'Secret';
@@ -48,7 +48,7 @@ export const createContainerConfigErrorAnalyzer: Analyzer = {
   mode: 'CreateContainerConfigError',
   description: 'Containers that cannot be created because a ConfigMap, Secret or key they reference is missing',
   analyze(graph: ClusterGraph): Finding[] {
-    return graph.pods().flatMap((pod) => {
+    return troubledPods(graph).flatMap((pod) => {
       const view = containerWaitingWith(pod, REASONS);
       return view ? [podFinding(graph, pod, view)] : [];
     });

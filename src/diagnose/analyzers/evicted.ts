@@ -17,7 +17,7 @@ import { describeCondition, eventEvidence, eventsWithReason, nodeEvidence, specE
 import type { Evidence, Finding } from '../finding.js';
 import { patchContainer, patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { podSeverity, type PodObj } from '../pod-state.js';
+import { podSeverity, troubledPods, type PodObj } from '../pod-state.js';
 
 const DAY = 24 * 3_600_000;
 const MI = 2 ** 20;
@@ -26,7 +26,7 @@ export const evictedAnalyzer: Analyzer = {
   mode: 'Evicted',
   description: 'Pods evicted by the kubelet: node memory or disk pressure (grouped per node), or an ephemeral-storage limit exceeded',
   analyze(graph) {
-    const evicted = graph.pods().filter((p) => p.status?.phase === 'Failed' && p.status.reason === 'Evicted' && isRecent(graph, p));
+    const evicted = troubledPods(graph).filter((p) => p.status?.phase === 'Failed' && p.status.reason === 'Evicted' && isRecent(graph, p));
     const perNode = new Map<string, number>();
     for (const pod of evicted) {
       const node = pod.spec?.nodeName ?? '';

@@ -16,7 +16,7 @@ import type { Category, Evidence, Finding } from '../finding.js';
 import { eventEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import { patchContainer, patchPodSpec, rolloutUndo, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { containerWaitingWith, describeWaiting, type ContainerView, type PodObj } from '../pod-state.js';
+import { containerWaitingWith, describeWaiting, troubledPods, type ContainerView, type PodObj } from '../pod-state.js';
 import { previousReplicaSet, replicaSetsOf, revisionOf, servedReplicas } from '../revisions.js';
 
 type PullCategory = Category<'ImagePull'>;
@@ -103,21 +103,35 @@ class Context {
     return this.parsed.get(image);
   }
 
-  /** Containers running now, by repository: proof that a repository exists and can be pulled. */
+  /**
+   * Images running now, by repository: proof that a repository exists and can be pulled. Each
+   * distinct image once, with the first container found running it, in input order: what callers
+   * ask (any running image, or the first one other than the failing image) is the same as over
+   * every running container, and a cluster of 150,000 pods runs a few thousand images.
+   */
   runningByRepository(repository: string): { image: string; pod: PodObj; container: string }[] {
     if (!this.running) {
-      this.running = new Map();
-      for (const pod of this.graph.pods()) {
-        for (const cs of pod.status?.containerStatuses ?? []) {
+      const running = new Map<string, { image: string; pod: PodObj; container: string }[]>();
+      const seen = new Set<string>();
+      // Indexed loops: this visits every pod of the cluster (see NodePool in ../node-pool.ts).
+      const pods = this.graph.pods();
+      for (let i = 0; i < pods.length; i++) {
+        const pod = pods[i]!;
+        const statuses = pod.status?.containerStatuses ?? [];
+        for (let j = 0; j < statuses.length; j++) {
+          const cs = statuses[j]!;
           if (!cs.state?.running) continue;
-          const image = pod.spec?.containers.find((c) => c.name === cs.name)?.image ?? cs.image;
-          const ref = image ? this.parse(image) : undefined;
+          const image = specImage(pod, cs.name) ?? cs.image;
+          if (!image || seen.has(image)) continue;
+          seen.add(image);
+          const ref = this.parse(image);
           if (!ref) continue;
-          const list = this.running.get(ref.repository) ?? [];
-          list.push({ image, pod, container: cs.name });
-          this.running.set(ref.repository, list);
+          const list = running.get(ref.repository);
+          if (list) list.push({ image, pod, container: cs.name });
+          else running.set(ref.repository, [{ image, pod, container: cs.name }]);
         }
       }
+      this.running = running;
     }
     return this.running.get(repository) ?? [];
   }
@@ -144,12 +158,18 @@ class Context {
   }
 }
 
+/** The image of the pod's app container of this name (the first, should the spec repeat a name). */
+function specImage(pod: PodObj, name: string): string | undefined {
+  for (const c of pod.spec?.containers ?? []) if (c.name === name) return c.image;
+  return undefined;
+}
+
 export const imagePullAnalyzer: Analyzer = {
   mode: 'ImagePull',
   description: 'Containers whose image cannot be pulled: missing image or tag, registry credentials, unreachable registry, invalid name',
   analyze(graph: ClusterGraph): Finding[] {
     const ctx = new Context(graph);
-    return graph.pods().flatMap((pod) => {
+    return troubledPods(graph).flatMap((pod) => {
       const failing = containerWaitingWith(pod, PULL_WAITING_REASONS);
       return failing ? [podFinding(ctx, pod, failing)] : [];
     });

@@ -21,7 +21,7 @@ import { eventEvidence, eventsWithReason, nodeEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { cordon, uncordon } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { distinctWorkloads, isPodReady } from '../pod-state.js';
+import { distinctWorkloads, isPodReady, troubledPods } from '../pod-state.js';
 import { isUnscheduled, SchedulingModel } from '../scheduling.js';
 
 type NodeCategory = Category<'NodeUnhealthy'>;
@@ -225,7 +225,7 @@ class CordonCheck {
       this.waiting = new Map();
       const model = SchedulingModel.of(this.graph);
       const cordoned = this.graph.nodes().filter((n) => n.spec?.unschedulable === true).map((n) => n.metadata.name);
-      for (const pod of this.graph.pods()) {
+      for (const pod of troubledPods(this.graph)) {
         if (!isUnscheduled(pod) || pod.status?.nominatedNodeName) continue;
         if (!pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')
           && eventsWithReason(this.graph, refOf(pod), ['FailedScheduling']).length === 0) continue;

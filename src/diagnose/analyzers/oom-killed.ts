@@ -23,7 +23,9 @@ import type { Category, Evidence, Finding } from '../finding.js';
 import { patchContainer, patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
 import { heapGrowth } from '../log-patterns.js';
 import type { ActionPlan } from '../plan.js';
-import { describeWaiting, isPodFinished, isTerminating, podSeverity, someContainerStatus, type ContainerView, type PodObj, type Termination } from '../pod-state.js';
+import {
+  describeWaiting, isPodFinished, isTerminating, podSeverity, someContainerStatus, troubledPods, type ContainerView, type PodObj, type Termination,
+} from '../pod-state.js';
 
 const MINUTE = 60_000;
 const MI = 2 ** 20;
@@ -40,7 +42,7 @@ export const oomKilledAnalyzer: Analyzer = {
   mode: 'OOMKilled',
   description: 'Containers killed for memory: at their own limit (too low, or a leak) or by a node out of memory; exit 137 without OOMKilled is told apart',
   analyze(graph) {
-    return graph.pods().filter(mayHaveKill).flatMap((pod) => firstContainerFinding(pod, (view) => analyzeContainer(graph, pod, view)) ?? []);
+    return troubledPods(graph).filter(mayHaveKill).flatMap((pod) => firstContainerFinding(pod, (view) => analyzeContainer(graph, pod, view)) ?? []);
   },
 };
 
@@ -149,12 +151,31 @@ function nodeSigns(graph: ClusterGraph, pod: PodObj, killedAt: number | undefine
 }
 
 function memoryEvictionsNear(graph: ClusterGraph, nodeName: string, at: number): PodObj[] {
-  return graph.podsOnNode(nodeName).filter((p) => {
-    const cause = p.status?.reason === 'Evicted' ? evictionCause(p.status.message ?? '') : undefined;
+  return evictedOn(graph, nodeName).filter((p) => {
+    const cause = evictionCause(p.status?.message ?? '');
     if (cause?.kind !== 'node' || cause.category !== 'node-memory-pressure') return false;
     const when = evictionTime(graph, p);
     return when === undefined || Math.abs(when - at) <= EVICTION_WINDOW;
   });
+}
+
+const evictedByNode = new WeakMap<ClusterGraph, Map<string, PodObj[]>>();
+
+/** Pods evicted from a node, in input order: looked up among the troubled pods, once per graph. */
+function evictedOn(graph: ClusterGraph, nodeName: string): PodObj[] {
+  let byNode = evictedByNode.get(graph);
+  if (!byNode) {
+    byNode = new Map();
+    for (const pod of troubledPods(graph)) {
+      const node = pod.spec?.nodeName;
+      if (!node || pod.status?.reason !== 'Evicted') continue;
+      const list = byNode.get(node);
+      if (list) list.push(pod);
+      else byNode.set(node, [pod]);
+    }
+    evictedByNode.set(graph, byNode);
+  }
+  return byNode.get(nodeName) ?? [];
 }
 
 function nodeFinding(graph: ClusterGraph, pod: PodObj, view: ContainerView, kill: Kill, signs: NodeSigns, limit: number | undefined): Finding {

@@ -17,7 +17,7 @@ import { eventEvidence, eventsWithReason, nodeEvidence, specEvidence, statusEvid
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
-import { hasRunningReadyPod, podCondition } from '../pod-state.js';
+import { hasRunningReadyPod, podCondition, troubledPods } from '../pod-state.js';
 import {
   formatAmount, formatResources, isUnscheduled, nodeSelectorMatches, parseFitError, REASON, requiredNodeAffinityMatches, SchedulingModel,
   type FitResult, type NodeVerdict, type ParsedFitError, type ReasonCount,
@@ -47,7 +47,7 @@ export const pendingAnalyzer: Analyzer = {
   analyze(graph) {
     const context = new PendingContext(graph);
     const findings: Finding[] = [];
-    for (const pod of graph.pods()) {
+    for (const pod of troubledPods(graph)) {
       if (!isUnscheduled(pod)) continue;
       const f = analyzePod(context, pod);
       if (f) findings.push(f);
@@ -216,12 +216,7 @@ function reasonsFromText(text: string): ReasonCount[] {
 
 /** The reason histogram of a recomputation. */
 function reasonsOf(fit: FitResult): ReasonCount[] {
-  return memo(fit, 'reasons', () => {
-    if (fit.preFilter) return [{ reason: fit.preFilter.reason, count: fit.numNodes }];
-    const counts = new Map<string, number>();
-    for (const v of fit.blocked) for (const r of v.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-    return [...counts].map(([reason, count]) => ({ reason, count }));
-  });
+  return fit.preFilter ? memo(fit, 'reasons', () => [{ reason: fit.preFilter!.reason, count: fit.numNodes }]) : fit.histogram;
 }
 
 /**
@@ -364,26 +359,15 @@ function capacityView(fit: FitResult, resource: string): { text: string; evidenc
 
 function buildCapacityView(fit: FitResult, resource: string): { text: string; evidence: Evidence[] } | undefined {
   const requested = fit.requests.get(resource);
-  let best: { v: NodeVerdict; free: number; allocatable: number } | undefined;
-  let second: typeof best;
-  let short = 0;
-  let largestAllocatable = 0;
-  for (const v of fit.blocked) {
-    largestAllocatable = Math.max(largestAllocatable, v.node.allocatable.get(resource) ?? 0);
-    const s = v.shortfall?.find((x) => x.resource === resource);
-    if (!s) continue;
-    short += 1;
-    const entry = { v, free: s.free, allocatable: s.allocatable };
-    if (!best || entry.free > best.free) [second, best] = [best, entry];
-    else if (!second || entry.free > second.free) second = entry;
-  }
+  const { short, mostFree, largestAllocatable } = fit.shortage(resource);
+  const best = mostFree[0];
   if (requested === undefined || !best) return undefined;
-  const evidence = [best, second].filter((e): e is NonNullable<typeof best> => e !== undefined).map((e) => nodeEvidence(e.v.node.node, `status.allocatable.${resource}`,
-    `allocatable ${resource}: ${formatAmount(resource, e.allocatable)}, requested by ${e.v.node.podCount} pods: ${formatAmount(resource, e.allocatable - e.free)}, free: ${formatAmount(resource, Math.max(0, e.free))}`));
+  const evidence = mostFree.map((e) => nodeEvidence(e.node.node, `status.allocatable.${resource}`,
+    `allocatable ${resource}: ${formatAmount(resource, e.allocatable)}, requested by ${e.node.podCount} pods: ${formatAmount(resource, e.allocatable - e.free)}, free: ${formatAmount(resource, Math.max(0, e.free))}`));
   const never = requested > largestAllocatable
     ? ` No node has that much allocatable ${resource} at all (largest: ${formatAmount(resource, largestAllocatable)}): it cannot fit until bigger nodes join or the request shrinks.`
     : ' Free capacity (scale the node pool, or move or shrink other workloads) or lower the request once the pod\'s real usage is known.';
-  const text = `It requests ${formatAmount(resource, requested)} ${resource}; ${short} node(s) lack it, the most free being ${formatAmount(resource, Math.max(0, best.free))} on ${best.v.node.name}.${never}`;
+  const text = `It requests ${formatAmount(resource, requested)} ${resource}; ${short} node(s) lack it, the most free being ${formatAmount(resource, Math.max(0, best.free))} on ${best.node.name}.${never}`;
   return { text, evidence };
 }
 

@@ -273,6 +273,10 @@ interface PortProblem {
 }
 
 function targetPortMismatch(index: RunIndex, svc: SvcObj, pods: PodObj[]): Finding | undefined {
+  // The first selected pod's ports are always among the declared ones: when it declares every
+  // target, no port has a problem, and the declared ports of all templates need not be collected.
+  const first = pods[0];
+  if (first && (svc.spec?.ports ?? []).every((port) => declaresTarget(first, port))) return undefined;
   const declared = declaredPorts(pods);
   const { endpoints, slices } = index.graph.endpointsOf(svc);
   const servesAddresses = hasReadyAddresses(endpoints, slices) ?? pods.some(isPodReady);
@@ -295,6 +299,21 @@ function targetPortMismatch(index: RunIndex, svc: SvcObj, pods: PodObj[]): Findi
     ],
     confidence, severity: confidence >= 0.8 ? 'critical' : 'warning', fixes,
   });
+}
+
+/** Whether one of the pod's containers declares the port a Service port targets (by name, or by number), with its protocol. */
+function declaresTarget(pod: PodObj, port: ServicePort): boolean {
+  const target = port.targetPort ?? port.port;
+  const protocol = port.protocol ?? 'TCP';
+  const named = typeof target === 'string' && !/^\d+$/.test(target);
+  const number = Number(target);
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if ((p.protocol ?? 'TCP') !== protocol) continue;
+      if (named ? p.name === target : p.containerPort === number) return true;
+    }
+  }
+  return false;
 }
 
 function portProblem(port: ServicePort, i: number, declared: DeclaredPort[], servesAddresses: boolean): PortProblem | undefined {
