@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../sources/input-error.js';
 import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFlags, type Io } from './diagnose-command.js';
+import { registerSimCommand } from './sim-command.js';
 
 export const EXIT_ERROR = 2;
 
@@ -39,6 +40,8 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
   withDiagnoseOptions(demoCommand).action(async (flags: DiagnoseFlags) => {
     exitCode = await runDiagnose([DEMO_INPUT], flags, io);
   });
+
+  registerSimCommand(program, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

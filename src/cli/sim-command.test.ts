@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { Io } from './diagnose-command.js';
+import { main } from './main.js';
+import { runSimStart } from './sim-command.js';
+
+const run = promisify(execFile);
+
+function capture(): { io: Io; err: () => string } {
+  const stderr = new PassThrough();
+  let text = '';
+  stderr.on('data', (c: Buffer) => { text += c.toString('utf8'); });
+  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr } as unknown as Io;
+  return { io, err: () => text };
+}
+
+describe('kubetriage sim start', () => {
+  it('serves until stopped, after writing a kubeconfig kubectl can use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetriage-sim-cli-'));
+    const kubeconfig = join(dir, 'config');
+    const { io, err } = capture();
+    let stop!: () => void;
+    const serving = runSimStart({ port: 0, host: '127.0.0.1', kubeconfig }, io, new Promise((resolve) => { stop = resolve; }));
+    while (!err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
+    const config = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context': string; clusters: { cluster: { server: string } }[] };
+    expect(config['current-context']).toBe('kubetriage-sim');
+    const url = config.clusters[0]!.cluster.server;
+    expect(err()).toBe(`kubetriage sim: Kubernetes API at ${url}, kubeconfig written to ${kubeconfig} (Ctrl-C to stop)\n`);
+    const version = await run('kubectl', ['--kubeconfig', kubeconfig, 'version'], { env: { ...process.env, HOME: dir } });
+    expect(version.stdout).toContain('Server Version: v1.32.0');
+    stop();
+    await serving;
+    await expect(fetch(`${url}/readyz`)).rejects.toThrow();
+  });
+
+  it('says --scenario is not available yet and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetriage-sim-cli-'));
+    const { io, err } = capture();
+    const code = await main(['sim', 'start', '--kubeconfig', join(dir, 'config'), '--scenario', 'shop.yaml'], io);
+    expect(code).toBe(2);
+    expect(err()).toBe('kubetriage: error: --scenario: not yet: `sim start` cannot load scenarios yet; start without --scenario\n');
+    expect(existsSync(join(dir, 'config'))).toBe(false);
+  });
+
+  it('refuses a port that is not one, and a missing --kubeconfig', async () => {
+    const bad = capture();
+    expect(await main(['sim', 'start', '--kubeconfig', '/tmp/x', '--port', 'http'], bad.io)).toBe(2);
+    expect(bad.err()).toContain('--port: "http" is not a port');
+    const missing = capture();
+    expect(await main(['sim', 'start'], missing.io)).toBe(2);
+    expect(missing.err()).toContain("required option '--kubeconfig <file>' not specified");
+  });
+});

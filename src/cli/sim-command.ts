@@ -1,0 +1,70 @@
+/**
+ * `kubetriage sim start`: serves a simulated Kubernetes API in the foreground, writes a kubeconfig
+ * pointing at it once it answers, and stops on SIGINT or SIGTERM.
+ */
+import { Command, Option } from 'commander';
+import { startSimServer } from '../sim/api/server.js';
+import { writeKubeconfig } from '../sim/api/kubeconfig.js';
+import { InputError } from '../sources/input-error.js';
+import type { Io } from './diagnose-command.js';
+
+/** The options of `sim start`. */
+export interface SimStartFlags {
+  port: number;
+  host: string;
+  kubeconfig: string;
+  scenario?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InputError('--port', `"${value}" is not a port: give 0 (any free port) to 65535`);
+  return n;
+}
+
+/** Adds `sim start` to the program. */
+export function registerSimCommand(program: Command, io: Io): void {
+  const sim = program.command('sim').description('A simulated Kubernetes cluster that kubectl and client libraries can talk to.');
+  sim.command('start')
+    .description('Serve the simulated Kubernetes API in the foreground until interrupted (Ctrl-C).')
+    .requiredOption('--kubeconfig <file>', 'write a kubeconfig for the simulated cluster here')
+    .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(0).argParser(port))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--scenario <file>', 'load a scenario into the cluster (not yet available)')
+    .action(async (flags: SimStartFlags) => {
+      await runSimStart(flags, io, untilSignalled());
+    });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * Serves until `until` resolves. The kubeconfig is written only once the server answers a health
+ * check, so a client that waits for the file can use it at once.
+ */
+export async function runSimStart(flags: SimStartFlags, io: Pick<Io, 'stderr'>, until: Promise<void>): Promise<void> {
+  if (flags.scenario !== undefined) {
+    throw new InputError('--scenario', 'not yet: `sim start` cannot load scenarios yet; start without --scenario');
+  }
+  const server = await startSimServer({ port: flags.port, host: flags.host });
+  try {
+    const ready = await fetch(`${server.url}/readyz`);
+    if (!ready.ok) throw new Error(`the simulated API server did not answer its health check (HTTP ${ready.status})`);
+    await writeKubeconfig(flags.kubeconfig, server.url);
+    io.stderr.write(`kubetriage sim: Kubernetes API at ${server.url}, kubeconfig written to ${flags.kubeconfig} (Ctrl-C to stop)\n`);
+    await until;
+  } finally {
+    await server.close();
+  }
+}

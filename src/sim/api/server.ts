@@ -1,0 +1,117 @@
+/**
+ * The simulated Kubernetes API server on node:http: discovery, version, OpenAPI, health, and every
+ * verb on the resources of the resource table, backed by one {@link ObjectStore}.
+ */
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { ObjectStore, type StoreOptions } from '../store/object-store.js';
+import { StatusError, internalError, notAcceptable, pathNotFound } from '../store/status-error.js';
+import {
+  SERVER_VERSION, aggregatedDiscovery, aggregatedMediaType, apiGroupDocument, apiGroupList, apiResourceList, apiVersions,
+} from './discovery.js';
+import { sendError, sendJson, sendText } from './http-io.js';
+import { negotiateDiscovery } from './negotiate.js';
+import { openapiDocument, openapiIndex } from './openapi.js';
+import { type HandlerContext, handleResource } from './resource-handler.js';
+import { route } from './routes.js';
+import type { ActiveWatch } from './watch-stream.js';
+
+/** Where and how to serve. */
+export interface SimServerOptions {
+  /** 0 (the default) takes a free port. */
+  port?: number;
+  /** Loopback unless told otherwise. */
+  host?: string;
+  /** Serve this store instead of a new one (the caller then closes it). */
+  store?: ObjectStore;
+  /** Options of the store created when none is given. */
+  storeOptions?: StoreOptions;
+  /**
+   * Serve aggregated discovery (apidiscovery.k8s.io/v2) when asked for it; true by default. With
+   * false the server answers as one without it, and clients fall back to the per-group documents.
+   */
+  aggregatedDiscovery?: boolean;
+}
+
+/** A running server. */
+export interface SimServer {
+  /** `http://host:port`, what a kubeconfig points at. */
+  url: string;
+  store: ObjectStore;
+  /** Ends watches, closes connections and stops the server (and the store it created). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server and resolves once it listens.
+ * @example const sim = await startSimServer(); await writeKubeconfig(file, sim.url); … await sim.close();
+ */
+export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? new ObjectStore(options.storeOptions);
+  const watches = new Set<ActiveWatch>();
+  const sockets = new Set<Socket>();
+  const host = options.host ?? '127.0.0.1';
+  let address = '';
+  const ctx: HandlerContext = { store, watches };
+  const aggregated = options.aggregatedDiscovery ?? true;
+  const server = createServer((req, res) => {
+    serve(ctx, address, aggregated, req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, err instanceof StatusError ? err : internalError(err));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : options.port ?? 0;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  address = `${urlHost}:${port}`;
+  return {
+    url: `http://${address}`,
+    store,
+    close: async () => {
+      for (const w of [...watches]) w.end();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      if (ownsStore) store.close();
+    },
+  };
+}
+
+async function serve(ctx: HandlerContext, address: string, aggregated: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sim.invalid');
+  const target = route(url.pathname);
+  const method = req.method ?? 'GET';
+  if (target.kind === 'resource') return handleResource(ctx, target.target, url.searchParams, req, res);
+  if (method !== 'GET' && method !== 'HEAD') throw pathNotFound();
+  switch (target.kind) {
+    case 'version': return sendJson(res, 200, SERVER_VERSION);
+    case 'health': return sendText(res, 200, 'ok');
+    case 'api': return discovery(req, res, aggregated, true, () => apiVersions(address));
+    case 'apis': return discovery(req, res, aggregated, false, apiGroupList);
+    case 'group': return sendJson(res, 200, apiGroupDocument(target.group)!);
+    case 'resource-list': return sendJson(res, 200, apiResourceList(target.group, target.version));
+    case 'openapi-v3-index': return sendJson(res, 200, openapiIndex());
+    case 'openapi-v3': return sendJson(res, 200, openapiDocument(target.group, target.version));
+    case 'openapi-v2': case 'not-found': throw pathNotFound();
+  }
+}
+
+function discovery(req: IncomingMessage, res: ServerResponse, aggregated: boolean, core: boolean, legacy: () => object): void {
+  const chosen = negotiateDiscovery(req.headers.accept, aggregated);
+  if (chosen === 'aggregated-v2') return sendJson(res, 200, aggregatedDiscovery(core, 'v2'), aggregatedMediaType('v2'));
+  if (chosen === 'aggregated-v2beta1') return sendJson(res, 200, aggregatedDiscovery(core, 'v2beta1'), aggregatedMediaType('v2beta1'));
+  if (chosen === 'legacy') return sendJson(res, 200, legacy());
+  throw notAcceptable('application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+}
