@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -20,13 +20,22 @@ function capture(): { io: Io; err: () => string } {
   return { io, err: () => text };
 }
 
+/** Polls until `ok` holds, for at most 20 s of real time. */
+async function waitFor(ok: () => Promise<boolean>): Promise<void> {
+  for (const end = Date.now() + 20_000; Date.now() < end;) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not reached within 20 s');
+}
+
 describe('kubetriage sim start', () => {
   it('serves until stopped, after writing a kubeconfig kubectl can use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubetriage-sim-cli-'));
     const kubeconfig = join(dir, 'config');
     const { io, err } = capture();
     let stop!: () => void;
-    const serving = runSimStart({ port: 0, host: '127.0.0.1', kubeconfig }, io, new Promise((resolve) => { stop = resolve; }));
+    const serving = runSimStart({ port: 0, host: '127.0.0.1', kubeconfig, nodes: 2 }, io, new Promise((resolve) => { stop = resolve; }));
     while (!err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
     const config = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context': string; clusters: { cluster: { server: string } }[] };
     expect(config['current-context']).toBe('kubetriage-sim');
@@ -34,6 +43,24 @@ describe('kubetriage sim start', () => {
     expect(err()).toBe(`kubetriage sim: Kubernetes API at ${url}, kubeconfig written to ${kubeconfig} (Ctrl-C to stop)\n`);
     const version = await run('kubectl', ['--kubeconfig', kubeconfig, 'version'], { env: { ...process.env, HOME: dir } });
     expect(version.stdout).toContain('Server Version: v1.32.0');
+    const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir } });
+    await waitFor(async () => (await kubectl('get', 'nodes', '--no-headers')).stdout.match(/ Ready /g)?.length === 2);
+    const manifest = join(dir, 'pod.yaml');
+    writeFileSync(manifest, `apiVersion: v1
+kind: Pod
+metadata: { name: greeter, namespace: default }
+spec:
+  nodeName: sim-worker-1
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'echo hello from the simulated kubelet; sleep 3600']
+`);
+    await kubectl('apply', '-f', manifest);
+    await waitFor(async () => (await kubectl('get', 'pod', 'greeter', '--no-headers')).stdout.includes('Running'));
+    expect((await kubectl('logs', 'greeter')).stdout).toBe('hello from the simulated kubelet\n');
+    const previous = await kubectl('logs', 'greeter', '--previous').then(() => undefined, (e: { stderr: string }) => e.stderr);
+    expect(previous).toContain('previous terminated container "app" in pod "greeter" not found');
     stop();
     await serving;
     await expect(fetch(`${url}/readyz`)).rejects.toThrow();

@@ -3,7 +3,7 @@
  * pointing at it once it answers, and stops on SIGINT or SIGTERM.
  */
 import { Command, Option } from 'commander';
-import { startSimServer } from '../sim/api/server.js';
+import { startSimCluster } from '../sim/cluster.js';
 import { writeKubeconfig } from '../sim/api/kubeconfig.js';
 import { InputError } from '../sources/input-error.js';
 import type { Io } from './diagnose-command.js';
@@ -14,12 +14,18 @@ export interface SimStartFlags {
   host: string;
   kubeconfig: string;
   scenario?: string;
+  nodes: number;
 }
 
 function port(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new InputError('--port', `"${value}" is not a port: give 0 (any free port) to 65535`);
   return n;
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 5000) throw new InputError('--nodes', `"${value}" is not a node count: give 0 to 5000`);
+  return Number(value);
 }
 
 /** Adds `sim start` to the program. */
@@ -30,6 +36,7 @@ export function registerSimCommand(program: Command, io: Io): void {
     .requiredOption('--kubeconfig <file>', 'write a kubeconfig for the simulated cluster here')
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(0).argParser(port))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--nodes <count>', 'worker nodes to start with').default(3).argParser(count))
     .option('--scenario <file>', 'load a scenario into the cluster (not yet available)')
     .action(async (flags: SimStartFlags) => {
       await runSimStart(flags, io, untilSignalled());
@@ -57,7 +64,7 @@ export async function runSimStart(flags: SimStartFlags, io: Pick<Io, 'stderr'>, 
   if (flags.scenario !== undefined) {
     throw new InputError('--scenario', 'not yet: `sim start` cannot load scenarios yet; start without --scenario');
   }
-  const server = await startSimServer({ port: flags.port, host: flags.host });
+  const server = await startSimCluster({ port: flags.port, host: flags.host, nodes: flags.nodes });
   try {
     const ready = await fetch(`${server.url}/readyz`);
     if (!ready.ok) throw new Error(`the simulated API server did not answer its health check (HTTP ${ready.status})`);

@@ -13,7 +13,8 @@ import {
 import { PatchError, applyPatch, serverSideApply } from '../patch/index.js';
 import { invalidValue } from '../store/field-error.js';
 import { type ResourceInfo, apiVersionOf, lookupResource } from '../resources.js';
-import { decodeBody, mediaType, readBody, sendJson, successStatus } from './http-io.js';
+import { decodeBody, mediaType, readBody, sendJson, sendText, successStatus } from './http-io.js';
+import { podLog, type PodLogSource } from './pod-log.js';
 import { negotiateResource } from './negotiate.js';
 import { toTable as printTable } from './tables.js';
 import { boolParam, deleteOptions, includeObject, isDryRun, listOptions } from './query.js';
@@ -25,6 +26,7 @@ import { type ActiveWatch, serveWatch } from './watch-stream.js';
 export interface HandlerContext {
   store: ObjectStore;
   watches: Set<ActiveWatch>;
+  podLogs?: PodLogSource;
 }
 
 interface Request {
@@ -103,8 +105,14 @@ async function handleSubresource(r: Request, method: string, name: string, sub: 
       throw methodNotSupported(resource, method.toLowerCase());
     case 'log':
       if (method === 'GET') {
-        r.ctx.store.get(resource, r.target.namespace, name);
-        throw notYet('reading container logs (the simulated kubelet)');
+        const pod = r.ctx.store.get(resource, r.target.namespace, name);
+        const tail = r.query.get('tailLines');
+        const container = r.query.get('container');
+        const text = podLog(pod, {
+          previous: boolParam(r.query, 'previous'),
+          ...(container ? { container } : {}), ...(tail !== null ? { tailLines: Number(tail) } : {}),
+        }, r.ctx.podLogs);
+        return sendText(r.res, 200, text);
       }
       throw methodNotSupported(resource, method.toLowerCase());
     default:

@@ -12,6 +12,7 @@ import {
 import { sendError, sendJson, sendText } from './http-io.js';
 import { negotiateDiscovery } from './negotiate.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
+import type { PodLogSource } from './pod-log.js';
 import { type HandlerContext, handleResource } from './resource-handler.js';
 import { route } from './routes.js';
 import type { ActiveWatch } from './watch-stream.js';
@@ -31,6 +32,8 @@ export interface SimServerOptions {
    * false the server answers as one without it, and clients fall back to the per-group documents.
    */
   aggregatedDiscovery?: boolean;
+  /** Container logs for `pods/log` (the simulated kubelets'); without it every log read is refused as waiting. */
+  podLogs?: PodLogSource;
 }
 
 /** A running server. */
@@ -53,7 +56,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
   const host = options.host ?? '127.0.0.1';
   let address = '';
-  const ctx: HandlerContext = { store, watches };
+  const ctx: HandlerContext = options.podLogs ? { store, watches, podLogs: options.podLogs } : { store, watches };
   const aggregated = options.aggregatedDiscovery ?? true;
   const server = createServer((req, res) => {
     serve(ctx, address, aggregated, req, res).catch((err: unknown) => {

@@ -1,0 +1,102 @@
+/**
+ * The kubelet of one Node: posts the node's status, and runs a pod worker for every pod bound to
+ * the node. Pods arrive from the kubelets' shared watch (see index.ts) through `podSeen`/`podGone`.
+ */
+import type { KubeObject } from '../../cluster/objects.js';
+import type { SimClock } from '../clock.js';
+import { lookupResource } from '../resources.js';
+import { type ObjectStore, StatusError, formatTime } from '../store/index.js';
+import { Backoff } from './backoff.js';
+import type { ImageCatalog } from './catalog.js';
+import { EventRecorder } from './events.js';
+import { keepNodeLease } from './node-lease.js';
+import { nodeInternalIP, nodeStatus } from './node-status.js';
+import { type NodeContext, PodWorker } from './pod-worker.js';
+
+const NODES = lookupResource('nodes')!;
+
+/** The simulated kubelet of one node. */
+export class Kubelet {
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly ctx: NodeContext;
+  private readonly podCidrBase: string;
+  private nextHost = 2;
+  private stopped = false;
+  private readonly stopLease: () => void;
+
+  constructor(store: ObjectStore, clock: SimClock, catalog: ImageCatalog, readonly nodeName: string, index: number) {
+    const node = store.get(NODES, undefined, nodeName);
+    const cidr = (node.spec as { podCIDR?: string } | undefined)?.podCIDR;
+    this.podCidrBase = cidr !== undefined ? cidr.replace(/\.\d+\/\d+$/, '') : `10.244.${index}`;
+    const status = this.postNodeStatus(store, clock, node, index);
+    this.ctx = {
+      store, clock, catalog, recorder: new EventRecorder(store, clock, nodeName), nodeName,
+      hostIP: nodeInternalIP(status), images: new Set(), crashBackoff: new Backoff(), imageBackoff: new Backoff(),
+    };
+    this.recordStartup(status);
+    this.stopLease = keepNodeLease(store, clock, node);
+  }
+
+  /** The Node events a starting kubelet records (`kubectl describe node` shows them). */
+  private recordStartup(status: Record<string, unknown>): void {
+    // The kubelet's node reference carries the node name as its uid.
+    const subject = { kind: 'Node' as const, name: this.nodeName, uid: this.nodeName };
+    const record = (reason: string, message: string) => this.ctx.recorder.record(subject, 'Normal', reason, message);
+    record('Starting', 'Starting kubelet.');
+    const conditions = (status['conditions'] as { type: string }[] | undefined) ?? [];
+    const reasons: Record<string, string> = {
+      MemoryPressure: 'NodeHasSufficientMemory', DiskPressure: 'NodeHasNoDiskPressure', PIDPressure: 'NodeHasSufficientPID', Ready: 'NodeReady',
+    };
+    for (const c of conditions) {
+      const reason = reasons[c.type];
+      if (c.type === 'Ready') record('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+      if (reason !== undefined) record(reason, `Node ${this.nodeName} status is now: ${reason}`);
+    }
+  }
+
+  /** A pod bound to this node was added or changed. */
+  podSeen(pod: KubeObject): void {
+    if (this.stopped) return;
+    const uid = pod.metadata.uid ?? '';
+    const existing = this.workers.get(uid);
+    if (existing) {
+      existing.update(pod);
+      return;
+    }
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp) return;
+    const worker = new PodWorker(this.ctx, pod, `${this.podCidrBase}.${this.nextHost++}`);
+    this.workers.set(uid, worker);
+    worker.start();
+  }
+
+  /** A pod bound to this node is gone from the store. */
+  podGone(pod: KubeObject): void {
+    const uid = pod.metadata.uid ?? '';
+    this.workers.get(uid)?.remove();
+    this.workers.delete(uid);
+  }
+
+  /** A container's log text in the pod with this uid, if this kubelet runs it. */
+  logs(uid: string, container: string, previous: boolean): string | undefined {
+    return this.workers.get(uid)?.logs(container, previous);
+  }
+
+  /** Stops every pod worker (containers stop silently) and the kubelet. */
+  stop(): void {
+    this.stopped = true;
+    this.stopLease();
+    for (const w of this.workers.values()) w.remove(true);
+    this.workers.clear();
+  }
+
+  private postNodeStatus(store: ObjectStore, clock: SimClock, node: KubeObject, index: number): Record<string, unknown> {
+    const status = nodeStatus(node, index, formatTime(clock.now()));
+    try {
+      store.update(NODES, { ...node, status }, { name: node.metadata.name, subresource: 'status' });
+    } catch (err) {
+      if (!(err instanceof StatusError)) throw err;
+    }
+    return status;
+  }
+}
