@@ -9,7 +9,7 @@ import type { SimClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { type CronSchedule, mostRecent, nextAfter, parseCron } from './cron-schedule.js';
-import { EventRecorder } from './event-recorder.js';
+import { EventRecorder, objectReference } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import {
   R, type Obj, arr, canonicalJson, conditionOf, controllerRef, isAlreadyExists, isNotFound, mutable, num, ownerRefTo, rec,
@@ -22,7 +22,7 @@ const SCHEDULED_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
 /** Runs the CronJob controller until stopped. */
 export function startCronJobController(store: ObjectStore, clock: SimClock): () => void {
-  const recorder = new EventRecorder(store, clock, 'cronjob-controller');
+  const recorder = new EventRecorder(store, clock, { component: 'cronjob-controller' });
   const queue: WorkQueue = new WorkQueue(clock, (key) => {
     const wait = syncCronJob(store, clock, recorder, key);
     if (wait !== undefined) queue.addAfter(key, wait);
@@ -65,7 +65,7 @@ function syncCronJob(store: ObjectStore, clock: SimClock, recorder: EventRecorde
   try {
     schedule = parseCron(String(specOf(cj)['schedule'] ?? ''));
   } catch (err) {
-    recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(specOf(cj)['schedule'])} : ${err instanceof Error ? err.message : String(err)}`);
+    recorder.record(objectReference(cj), 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(specOf(cj)['schedule'])} : ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
   if (specOf(cj)['suspend'] !== true) {
@@ -89,7 +89,7 @@ function noticeFinished(recorder: EventRecorder, cj: KubeObject, jobs: KubeObjec
       continue;
     }
     if (job && finished) {
-      recorder.event(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata.name}, condition: ${finished}`);
+      recorder.record(objectReference(cj), 'Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata.name}, condition: ${finished}`);
       const completion = statusOf(job)['completionTime'];
       if (finished === 'Complete' && typeof completion === 'string') status['lastSuccessfulTime'] = completion;
     }
@@ -105,18 +105,18 @@ function startIfDue(store: ObjectStore, recorder: EventRecorder, cj: KubeObject,
   const { time, missed } = mostRecent(schedule, since, now);
   if (!time) return undefined;
   if (missed > 100) {
-    recorder.event(cj, 'Warning', 'TooManyMissedTimes', `too many missed start times: ${missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
+    recorder.record(objectReference(cj), 'Warning', 'TooManyMissedTimes', `too many missed start times: ${missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
   }
   const deadline = specOf(cj)['startingDeadlineSeconds'];
   if (typeof deadline === 'number' && time.getTime() + deadline * 1000 < now.getTime()) {
-    recorder.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${time.toISOString().replace('.000Z', 'Z')}`);
+    recorder.record(objectReference(cj), 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${time.toISOString().replace('.000Z', 'Z')}`);
     status['lastScheduleTime'] = timestamp(time);
     return undefined;
   }
   const active = jobs.filter((j) => !finishedAs(j));
   const policy = specOf(cj)['concurrencyPolicy'] ?? 'Allow';
   if (policy === 'Forbid' && active.length > 0) {
-    recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+    recorder.record(objectReference(cj), 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
     return undefined;
   }
   if (policy === 'Replace') for (const job of active) deleteJob(store, recorder, cj, job, status);
@@ -137,11 +137,11 @@ function createJob(store: ObjectStore, recorder: EventRecorder, cj: KubeObject, 
   };
   try {
     const job = store.create(R.jobs, { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: structuredClone(template['spec'] ?? {}) }, { namespace: cj.metadata.namespace });
-    recorder.event(cj, 'Normal', 'SuccessfulCreate', `Created job ${name}`);
+    recorder.record(objectReference(cj), 'Normal', 'SuccessfulCreate', `Created job ${name}`);
     return job;
   } catch (err) {
     if (isAlreadyExists(err)) return undefined;
-    recorder.event(cj, 'Warning', 'FailedCreate', `Error creating job: ${err instanceof Error ? err.message : String(err)}`);
+    recorder.record(objectReference(cj), 'Warning', 'FailedCreate', `Error creating job: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }
@@ -149,7 +149,7 @@ function createJob(store: ObjectStore, recorder: EventRecorder, cj: KubeObject, 
 function deleteJob(store: ObjectStore, recorder: EventRecorder, cj: KubeObject, job: KubeObject, status: Obj): void {
   try {
     store.delete(R.jobs, job.metadata.namespace, job.metadata.name, { propagationPolicy: 'Background' });
-    recorder.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${job.metadata.name}`);
+    recorder.record(objectReference(cj), 'Normal', 'SuccessfulDelete', `Deleted job ${job.metadata.name}`);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

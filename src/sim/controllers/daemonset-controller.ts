@@ -9,7 +9,7 @@ import type { SimClock } from '../clock.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { lookupResource } from '../resources.js';
 import { nodeAdmits, pinToNode, targetNode } from './daemon-tolerations.js';
-import { EventRecorder } from './event-recorder.js';
+import { EventRecorder, objectReference } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import {
   R, type Obj, canonicalJson, controllerRef, isNotFound, isPodReady, isTerminal, msUntilAvailable, mutable, num, rec, specOf,
@@ -24,7 +24,7 @@ const GENERATION_LABEL = 'pod-template-generation';
 
 /** Runs the DaemonSet controller until stopped. */
 export function startDaemonSetController(store: ObjectStore, clock: SimClock): () => void {
-  const recorder = new EventRecorder(store, clock, 'daemonset-controller');
+  const recorder = new EventRecorder(store, clock, { component: 'daemonset-controller' });
   const queue: WorkQueue = new WorkQueue(clock, (key) => syncDaemonSet(store, clock, recorder, key));
   const enqueueAll = (): void => {
     for (const ds of store.list(DAEMONSETS).items) queue.add(keyFor(ds.metadata.namespace, ds.metadata.name));
@@ -72,7 +72,7 @@ function manage(store: ObjectStore, recorder: EventRecorder, ds: KubeObject, nod
     }
     const live = pods.filter((p) => !isTerminal(p));
     for (const failed of pods.filter(isTerminal)) {
-      recorder.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${failed.metadata.namespace}/${failed.metadata.name} on node ${node}, will try to kill it`);
+      recorder.record(objectReference(ds), 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${failed.metadata.namespace}/${failed.metadata.name} on node ${node}, will try to kill it`);
       deletePod(store, recorder, ds, failed);
     }
     for (const extra of live.slice(1)) deletePod(store, recorder, ds, extra);
@@ -103,10 +103,10 @@ function createPod(store: ObjectStore, recorder: EventRecorder, ds: KubeObject, 
   pinToNode(pod['spec'] as Obj, node);
   try {
     const created = store.create(R.pods, pod, { namespace: ds.metadata.namespace });
-    recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+    recorder.record(objectReference(ds), 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
     return created;
   } catch (err) {
-    recorder.event(ds, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+    recorder.record(objectReference(ds), 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }
@@ -114,7 +114,7 @@ function createPod(store: ObjectStore, recorder: EventRecorder, ds: KubeObject, 
 function deletePod(store: ObjectStore, recorder: EventRecorder, ds: KubeObject, pod: KubeObject): void {
   try {
     store.delete(R.pods, pod.metadata.namespace, pod.metadata.name);
-    recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+    recorder.record(objectReference(ds), 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

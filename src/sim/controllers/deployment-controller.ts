@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { EventRecorder } from './event-recorder.js';
+import { EventRecorder } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import { R, controllerRef, isTerminal, specOf, tryGet } from './kube.js';
 import { DeploymentSync } from './deployment-sync.js';
@@ -16,7 +16,7 @@ import { WorkQueue, keyFor, splitKey } from './work-queue.js';
 
 /** Runs the Deployment controller until stopped. */
 export function startDeploymentController(store: ObjectStore, clock: SimClock): () => void {
-  const recorder = new EventRecorder(store, clock, 'deployment-controller');
+  const recorder = new EventRecorder(store, clock, { component: 'deployment-controller' });
   const queue: WorkQueue = new WorkQueue(clock, (key) => {
     const { namespace, name } = splitKey(key);
     const d = tryGet(R.deployments, namespace, name, (r, ns, n) => store.get(r, ns, n));

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
 import { fromSelectorObject, matchesLabels, type LabelSelectorObject } from '../store/label-selector.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { EventRecorder } from './event-recorder.js';
+import { type EventRecorder, objectReference } from '../events/event-recorder.js';
 import {
   R, type Obj, canonicalJson, conditionOf, controllerRef, isAlreadyExists, isNotFound, isTerminal, mutable, num,
   ownerRefTo, rec, specOf, statusOf,
@@ -230,7 +230,7 @@ export class DeploymentSync {
 
   private recordScale(rs: KubeObject, from: number, to: number): void {
     const direction = from < to ? 'up' : 'down';
-    this.recorder.event(this.d, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${rs.metadata.name} to ${to} from ${from}`);
+    this.recorder.record(objectReference(this.d), 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${rs.metadata.name} to ${to} from ${from}`);
   }
 
   /** scaleReplicaSet: new size and the desired/max annotations; an event when the size changed. */

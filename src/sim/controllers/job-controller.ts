@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { EventRecorder } from './event-recorder.js';
+import { EventRecorder, objectReference } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import {
   R, type Obj, arr, conditionOf, controllerRef, isNotFound, isPodReady, mutable, num, rec, specOf, statusOf, timestamp, tryGet,
@@ -23,7 +23,7 @@ const COMPLETED_MESSAGE = 'Reached expected number of succeeded pods';
 
 /** Runs the Job controller until stopped. */
 export function startJobController(store: ObjectStore, clock: SimClock): () => void {
-  const recorder = new EventRecorder(store, clock, 'job-controller');
+  const recorder = new EventRecorder(store, clock, { component: 'job-controller' });
   const queue: WorkQueue = new WorkQueue(clock, (key) => {
     const wait = syncJob(store, clock, recorder, key);
     if (wait !== undefined) queue.addAfter(key, wait);
@@ -94,12 +94,12 @@ function syncJob(store: ObjectStore, clock: SimClock, recorder: EventRecorder, k
   if (failures > backoffLimit) {
     for (const pod of active) deletePod(store, pod);
     conditions.push(condition('FailureTarget', 'BackoffLimitExceeded', BACKOFF_MESSAGE, now), condition('Failed', 'BackoffLimitExceeded', BACKOFF_MESSAGE, now));
-    recorder.event(job, 'Warning', 'BackoffLimitExceeded', BACKOFF_MESSAGE);
+    recorder.record(objectReference(job), 'Warning', 'BackoffLimitExceeded', BACKOFF_MESSAGE);
     active.length = 0;
   } else if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) {
     conditions.push(condition('SuccessCriteriaMet', 'CompletionsReached', COMPLETED_MESSAGE, now), condition('Complete', 'CompletionsReached', COMPLETED_MESSAGE, now));
     status['completionTime'] = timestamp(now);
-    recorder.event(job, 'Normal', 'Completed', 'Job completed');
+    recorder.record(objectReference(job), 'Normal', 'Completed', 'Job completed');
   } else {
     const remaining = completions !== undefined ? completions - succeeded : (succeeded > 0 ? 0 : parallelism);
     const want = Math.min(parallelism, remaining) - active.length;
@@ -130,9 +130,9 @@ function createPod(store: ObjectStore, recorder: EventRecorder, job: KubeObject,
   try {
     const pod = store.create(R.pods, podFromTemplate(job), { namespace: job.metadata.namespace });
     active.push(pod);
-    recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+    recorder.record(objectReference(job), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
   } catch (err) {
-    recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+    recorder.record(objectReference(job), 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

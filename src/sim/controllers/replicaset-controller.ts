@@ -8,7 +8,7 @@ import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
 import { fromSelectorObject, matchesLabels, type LabelSelectorObject } from '../store/label-selector.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { EventRecorder } from './event-recorder.js';
+import { EventRecorder, objectReference } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import {
   R, type Obj, arr, controllerRef, isActive, isNotFound, isPodReady, msUntilAvailable, mutable, num, ownerRefTo, rec, specOf,
@@ -25,7 +25,7 @@ const FAILED_CREATE_RETRY_MS = 10_000;
 
 /** Runs the ReplicaSet controller until stopped. */
 export function startReplicaSetController(store: ObjectStore, clock: SimClock): () => void {
-  const recorder = new EventRecorder(store, clock, 'replicaset-controller');
+  const recorder = new EventRecorder(store, clock, { component: 'replicaset-controller' });
   const queue: WorkQueue = new WorkQueue(clock, (key) => syncReplicaSet(store, clock, recorder, queue, key));
   const stopSets = watchAll(store, R.replicasets, (_type, rs) => queue.add(keyFor(rs.metadata.namespace, rs.metadata.name)));
   const stopPods = watchAll(store, R.pods, (_type, pod) => {
@@ -121,11 +121,11 @@ function manageReplicas(store: ObjectStore, recorder: EventRecorder, rs: KubeObj
 function createPod(store: ObjectStore, recorder: EventRecorder, rs: KubeObject): string | undefined {
   try {
     const pod = store.create(R.pods, podFromTemplate(rs), { namespace: rs.metadata.namespace });
-    recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+    recorder.record(objectReference(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
     return undefined;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`);
+    recorder.record(objectReference(rs), 'Warning', 'FailedCreate', `Error creating: ${message}`);
     return message;
   }
 }
@@ -133,7 +133,7 @@ function createPod(store: ObjectStore, recorder: EventRecorder, rs: KubeObject):
 function deletePod(store: ObjectStore, recorder: EventRecorder, rs: KubeObject, pod: KubeObject): void {
   try {
     store.delete(R.pods, pod.metadata.namespace, pod.metadata.name);
-    recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+    recorder.record(objectReference(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

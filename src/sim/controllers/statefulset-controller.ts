@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { EventRecorder } from './event-recorder.js';
+import { EventRecorder, objectReference } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import {
   R, type Obj, arr, canonicalJson, controllerRef, isNotFound, isPodReady, isTerminal, msUntilAvailable, mutable, num,
@@ -22,7 +22,7 @@ const REVISION_LABEL = 'controller-revision-hash';
 
 /** Runs the StatefulSet controller until stopped. */
 export function startStatefulSetController(store: ObjectStore, clock: SimClock): () => void {
-  const recorder = new EventRecorder(store, clock, 'statefulset-controller');
+  const recorder = new EventRecorder(store, clock, { component: 'statefulset-controller' });
   const queue: WorkQueue = new WorkQueue(clock, (key) => syncStatefulSet(store, clock, recorder, key));
   const stops = [
     watchAll(store, R.statefulsets, (_t, sts) => queue.add(keyFor(sts.metadata.namespace, sts.metadata.name))),
@@ -148,17 +148,17 @@ function createPod(store: ObjectStore, recorder: EventRecorder, sts: KubeObject,
     if (tryGet(R.persistentvolumeclaims, sts.metadata.namespace, claim, (r, ns, n) => store.get(r, ns, n))) continue;
     try {
       store.create(R.persistentvolumeclaims, newClaim(sts, template, ordinal), { namespace: sts.metadata.namespace });
-      recorder.event(sts, 'Normal', 'SuccessfulCreate', `create Claim ${claim} Pod ${podName} in StatefulSet ${sts.metadata.name} success`);
+      recorder.record(objectReference(sts), 'Normal', 'SuccessfulCreate', `create Claim ${claim} Pod ${podName} in StatefulSet ${sts.metadata.name} success`);
     } catch (err) {
-      recorder.event(sts, 'Warning', 'FailedCreate', `create Claim ${claim} for Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${err instanceof Error ? err.message : String(err)}`);
+      recorder.record(objectReference(sts), 'Warning', 'FailedCreate', `create Claim ${claim} for Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
   }
   try {
     pods.set(ordinal, store.create(R.pods, newPod(sts, ordinal, revision), { namespace: sts.metadata.namespace }));
-    recorder.event(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} successful`);
+    recorder.record(objectReference(sts), 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} successful`);
   } catch (err) {
-    recorder.event(sts, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${err instanceof Error ? err.message : String(err)}`);
+    recorder.record(objectReference(sts), 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -166,7 +166,7 @@ function deletePod(store: ObjectStore, recorder: EventRecorder, sts: KubeObject,
   try {
     store.delete(R.pods, pod.metadata.namespace, pod.metadata.name);
     pods.delete(ordinal);
-    recorder.event(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`);
+    recorder.record(objectReference(sts), 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

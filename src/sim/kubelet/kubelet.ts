@@ -8,7 +8,7 @@ import { lookupResource } from '../resources.js';
 import { type ObjectStore, StatusError, formatTime } from '../store/index.js';
 import { Backoff } from './backoff.js';
 import type { ImageCatalog } from './catalog.js';
-import { EventRecorder } from './events.js';
+import { EventRecorder } from '../events/event-recorder.js';
 import { keepNodeLease } from './node-lease.js';
 import { nodeInternalIP, nodeStatus } from './node-status.js';
 import { type NodeContext, PodWorker } from './pod-worker.js';
@@ -30,7 +30,7 @@ export class Kubelet {
     this.podCidrBase = cidr !== undefined ? cidr.replace(/\.\d+\/\d+$/, '') : `10.244.${index}`;
     const status = this.postNodeStatus(store, clock, node, index);
     this.ctx = {
-      store, clock, catalog, recorder: new EventRecorder(store, clock, nodeName), nodeName,
+      store, clock, catalog, recorder: new EventRecorder(store, clock, { component: 'kubelet', host: nodeName }), nodeName,
       hostIP: nodeInternalIP(status), images: new Set(), crashBackoff: new Backoff(), imageBackoff: new Backoff(),
     };
     this.recordStartup(status);

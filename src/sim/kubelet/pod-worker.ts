@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Container, ContainerStatus, KubeObject, Pod, Probe } from '../../cluster/objects.js';
+import { parseQuantity } from '../../cluster/quantity.js';
 import type { SimClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import { type ObjectStore, formatTime } from '../store/index.js';
@@ -12,12 +13,11 @@ import { podQosClass } from '../store/strategy.js';
 import type { Backoff } from './backoff.js';
 import { type ImageCatalog, type ImageEntry, type ImageRef, invalidImageReason, lookupImage, parseImage } from './catalog.js';
 import { missingConfigReference, unmountableVolume } from './config-refs.js';
-import type { EventRecorder } from './events.js';
+import type { EventRecorder } from '../events/event-recorder.js';
 import { goDuration } from './go-duration.js';
 import { podConditions, podPhase } from './pod-phase.js';
 import { type Program, programOf } from './program.js';
 import { runProbe } from './probes.js';
-import { parseBytesQuantity } from './quantity.js';
 
 const PODS = lookupResource('pods')!;
 /** Time for the kubelet to notice an exit (PLEG relist) before acting on it. */
@@ -253,8 +253,9 @@ export class PodWorker {
 
   /** The instance's own end: an OOM kill above the memory limit, or its exit. */
   private scheduleEnd(r: ContainerRun, program: Program): void {
-    const limit = parseBytesQuantity(r.spec.resources?.limits?.['memory'] as string | number | undefined);
-    if (limit !== undefined && program.memoryBytes > limit) {
+    const limit = parseQuantity(r.spec.resources?.limits?.['memory'] as string | number | undefined);
+    // A limit in bytes is a whole number: a fraction of a byte counts as one (Quantity.Value rounds up).
+    if (limit !== undefined && program.memoryBytes > Math.ceil(limit)) {
       this.instanceTimer(r, Math.max(program.startMs, 300), () => this.exited(r, { exitCode: 137, reason: 'OOMKilled' }));
       return;
     }

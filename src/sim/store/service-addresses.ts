@@ -19,7 +19,8 @@ function numberToIp(n: number): string {
 
 /** Hands out cluster IPs and node ports, and takes them back when a Service goes. */
 export class ServiceAddresses {
-  private readonly ips = new Set<string>(['10.96.0.1']);
+  // 10.96.0.1 is never handed out automatically (allocation starts at .10 and wraps to .2): the `kubernetes` Service asks for it.
+  private readonly ips = new Set<string>();
   private readonly ports = new Set<number>();
   private nextIp = 10;
   private nextPort = NODE_PORT_MIN;
