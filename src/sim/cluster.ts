@@ -1,12 +1,13 @@
 /**
- * A whole simulated cluster: the API server, the workload controllers and a simulated kubelet per
- * Node, all on one clock. This is what `kubetriage sim start` serves and what tests start.
+ * A whole simulated cluster: the API server, the workload controllers, the scheduler and a
+ * simulated kubelet per Node, all on one clock. This is what `kubetriage sim start` serves and what tests start.
  */
 import { lookupResource } from './resources.js';
 import { startSimServer } from './api/server.js';
 import { RealClock, type SimClock } from './clock.js';
 import { startControllers } from './controllers/index.js';
 import { startKubelets } from './kubelet/index.js';
+import { startScheduler } from './scheduler/index.js';
 import type { ObjectStore } from './store/object-store.js';
 
 export interface SimClusterOptions {
@@ -36,6 +37,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   });
   const controllers = startControllers({ store: server.store, clock });
   kubelets = startKubelets({ store: server.store, clock });
+  const scheduler = startScheduler({ store: server.store, clock });
   const nodes = lookupResource('nodes')!;
   for (let i = 1; i <= (options.nodes ?? 0); i++) {
     server.store.create(nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: `sim-worker-${i}`, labels: { 'kubernetes.io/hostname': `sim-worker-${i}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } } });
@@ -43,6 +45,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   return {
     url: server.url, store: server.store, clock,
     close: async () => {
+      scheduler.stop();
       kubelets?.stop();
       controllers.stop();
       await server.close();

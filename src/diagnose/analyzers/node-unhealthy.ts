@@ -22,7 +22,7 @@ import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { cordon, uncordon } from '../fixes.js';
 import type { ActionPlan } from '../plan.js';
 import { distinctWorkloads, isPodReady, troubledPods } from '../pod-state.js';
-import { isUnscheduled, SchedulingModel } from '../scheduling.js';
+import { isUnscheduled, SchedulingModel } from '../../cluster/scheduling.js';
 
 type NodeCategory = Category<'NodeUnhealthy'>;
 type Condition = NonNullable<NonNullable<Node['status']>['conditions']>[number];

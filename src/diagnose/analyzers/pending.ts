@@ -21,7 +21,7 @@ import { hasRunningReadyPod, podCondition, troubledPods } from '../pod-state.js'
 import {
   formatAmount, formatResources, isUnscheduled, nodeSelectorMatches, parseFitError, REASON, requiredNodeAffinityMatches, SchedulingModel,
   type FitResult, type NodeVerdict, type ParsedFitError, type ReasonCount,
-} from '../scheduling.js';
+} from '../../cluster/scheduling.js';
 
 type PendingCategory = Category<'Pending'>;
 

@@ -4,7 +4,9 @@
  * TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding and InterPodAffinity, run in the
  * default profile's order, stopping at the first plugin that rejects a node (as the framework does).
  * NodePorts, PodTopologySpread, VolumeZone and volume limits are not modelled: when they are what
- * blocks a pod, the scheduler's own event says so and analyzers prefer it.
+ * blocks a pod, the scheduler's own event says so and analyzers prefer it. One implementation serves
+ * both the Pending analyzer (diagnose/) and the simulator's scheduler (sim/scheduler/), so that what
+ * the simulator does and what the analyzers recompute cannot drift apart.
  *
  * It has to scale to thousands of nodes and pods (see ./node-pool.ts): the per-node sums
  * (allocatable minus what bound pods request) are built once per graph as typed arrays; the filters
@@ -12,13 +14,13 @@
  * pod "signature", so replicas of one template (and templates asking the same) cost one evaluation;
  * pod (anti-)affinity and volume checks run only for pods that have them.
  */
-import type { ClusterGraph, Obj } from '../cluster/graph.js';
-import type { LabelSelector, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../cluster/objects.js';
+import type { ClusterGraph, Obj } from './graph.js';
+import type { LabelSelector, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from './objects.js';
 import type {
   NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodSpec, Taint, Toleration,
 } from 'kubernetes-types/core/v1.js';
-import { formatCpu, readableBytes } from '../cluster/quantity.js';
-import { selectorMatches } from '../cluster/selectors.js';
+import { formatCpu, readableBytes } from './quantity.js';
+import { selectorMatches } from './selectors.js';
 import {
   CPU, EPHEMERAL_STORAGE, filtersOn, MEMORY, NodePool, podRequests, ResourceFit,
   type NodeState, type ResourceColumn, type Resources, type Shortfall,

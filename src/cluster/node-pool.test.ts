@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Obj } from '../cluster/graph.js';
-import type { Node, Pod } from '../cluster/objects.js';
+import type { Obj } from './graph.js';
+import type { Node, Pod } from './objects.js';
 import { node, pod } from '../../test/k8s.js';
 import { NodePool, ResourceFit } from './node-pool.js';
 

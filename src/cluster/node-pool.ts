@@ -8,10 +8,10 @@
  *   `kubernetes.io/hostname`), so that those filters run once per class instead of once per node.
  * Built once per graph.
  */
-import type { Obj } from '../cluster/graph.js';
-import type { Node, Pod } from '../cluster/objects.js';
+import type { Obj } from './graph.js';
+import type { Node, Pod } from './objects.js';
 import type { PodSpec, Taint } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../cluster/quantity.js';
+import { parseQuantity } from './quantity.js';
 
 /** Resource amounts by name: cpu in millicores (sums stay exact), everything else in base units. */
 export type Resources = Map<string, number>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Obj } from '../cluster/graph.js';
-import type { Pod } from '../cluster/objects.js';
+import type { Obj } from './graph.js';
+import type { Pod } from './objects.js';
 import { graphOf, node, pod } from '../../test/k8s.js';
 import {
   amountOf, fitErrorMessage, nodeSelectorMatches, parseFitError, podRequests, requiredNodeAffinityMatches, SchedulingModel, toleratesTaint,
