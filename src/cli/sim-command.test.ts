@@ -66,12 +66,39 @@ spec:
     await expect(fetch(`${url}/readyz`)).rejects.toThrow();
   });
 
-  it('says --scenario is not available yet and exits 2', async () => {
+  it('serves a scenario: its nodes and objects are there when the kubeconfig appears', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubetriage-sim-cli-'));
+    const kubeconfig = join(dir, 'config');
+    const scenarioFile = join(dir, 'shop.yaml');
+    writeFileSync(scenarioFile, `title: A shop
+description: One web deployment on one named node.
+nodes: [{name: shop-node, labels: {pool: web}}]
+manifests:
+  - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: shop}, spec: {replicas: 1, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: "nginx:1.27"}]}}}}
+  - {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
+expect: []
+`);
     const { io, err } = capture();
-    const code = await main(['sim', 'start', '--kubeconfig', join(dir, 'config'), '--scenario', 'shop.yaml'], io);
+    let stop!: () => void;
+    const serving = runSimStart({ port: 0, host: '127.0.0.1', kubeconfig, nodes: 3, scenario: scenarioFile }, io, new Promise((resolve) => { stop = resolve; }));
+    while (!err().includes('loaded')) await new Promise((r) => setTimeout(r, 10));
+    expect(err().split('\n')[1]).toBe(`kubetriage sim: scenario "A shop" loaded from ${scenarioFile}`);
+    const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir } });
+    // The scenario's node list replaces --nodes.
+    expect((await kubectl('get', 'nodes', '-o', 'name')).stdout).toBe('node/shop-node\n');
+    await waitFor(async () => /^web-\S+\s+1\/1\s+Running/m.test((await kubectl('get', 'pods', '-n', 'shop', '--no-headers')).stdout));
+    stop();
+    await serving;
+  });
+
+  it('refuses a scenario with a bad field before serving, naming the file and field, and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetriage-sim-cli-'));
+    const scenarioFile = join(dir, 'shop.yaml');
+    writeFileSync(scenarioFile, 'title: A shop\ndescription: d\nmanifests: [{apiVersion: v1, kind: Namespace, metadata: {}}]\nexpect: []\n');
+    const { io, err } = capture();
+    const code = await main(['sim', 'start', '--kubeconfig', join(dir, 'config'), '--scenario', scenarioFile], io);
     expect(code).toBe(2);
-    expect(err()).toBe('kubetriage: error: --scenario: not yet: `sim start` cannot load scenarios yet; start without --scenario\n');
+    expect(err()).toBe(`kubetriage: error: ${scenarioFile}: manifests[0].metadata.name: required\n`);
     expect(existsSync(join(dir, 'config'))).toBe(false);
   });
 

@@ -5,6 +5,8 @@
 import { Command, Option } from 'commander';
 import { startSimCluster } from '../sim/cluster.js';
 import { writeKubeconfig } from '../sim/api/kubeconfig.js';
+import { applyScenario } from '../sim/scenario/apply.js';
+import { loadScenario } from '../sim/scenario/scenario.js';
 import { InputError } from '../sources/input-error.js';
 import type { Io } from './diagnose-command.js';
 
@@ -37,7 +39,7 @@ export function registerSimCommand(program: Command, io: Io): void {
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(0).argParser(port))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--nodes <count>', 'worker nodes to start with').default(3).argParser(count))
-    .option('--scenario <file>', 'load a scenario into the cluster (not yet available)')
+    .option('--scenario <file>', 'load a scenario (scenarios/*.yaml) into the cluster once it answers')
     .action(async (flags: SimStartFlags) => {
       await runSimStart(flags, io, untilSignalled());
     });
@@ -61,15 +63,17 @@ export function untilSignalled(): Promise<void> {
  * check, so a client that waits for the file can use it at once.
  */
 export async function runSimStart(flags: SimStartFlags, io: Pick<Io, 'stderr'>, until: Promise<void>): Promise<void> {
-  if (flags.scenario !== undefined) {
-    throw new InputError('--scenario', 'not yet: `sim start` cannot load scenarios yet; start without --scenario');
-  }
-  const server = await startSimCluster({ port: flags.port, host: flags.host, nodes: flags.nodes });
+  // Read before serving: a mistake in the file should not leave a kubeconfig to an empty cluster.
+  const scenario = flags.scenario === undefined ? undefined : await loadScenario(flags.scenario);
+  const nodes = scenario?.nodes === undefined ? flags.nodes : 0;
+  const server = await startSimCluster({ port: flags.port, host: flags.host, nodes, ...(scenario ? { catalog: scenario.catalog } : {}) });
   try {
     const ready = await fetch(`${server.url}/readyz`);
     if (!ready.ok) throw new Error(`the simulated API server did not answer its health check (HTTP ${ready.status})`);
+    if (scenario) applyScenario(server, scenario);
     await writeKubeconfig(flags.kubeconfig, server.url);
     io.stderr.write(`kubetriage sim: Kubernetes API at ${server.url}, kubeconfig written to ${flags.kubeconfig} (Ctrl-C to stop)\n`);
+    if (scenario) io.stderr.write(`kubetriage sim: scenario "${scenario.title}" loaded from ${scenario.file}\n`);
     await until;
   } finally {
     await server.close();

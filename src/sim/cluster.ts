@@ -6,7 +6,7 @@ import { lookupResource } from './resources.js';
 import { startSimServer } from './api/server.js';
 import { RealClock, type SimClock } from './clock.js';
 import { startControllers } from './controllers/index.js';
-import { startKubelets } from './kubelet/index.js';
+import { DEFAULT_CATALOG, startKubelets, type ImageCatalog } from './kubelet/index.js';
 import { startScheduler } from './scheduler/index.js';
 import type { ObjectStore } from './store/object-store.js';
 
@@ -17,12 +17,16 @@ export interface SimClusterOptions {
   clock?: SimClock;
   /** Worker nodes created at start (`sim-worker-1` ...); 0 for none. */
   nodes?: number;
+  /** Images added to (or replacing entries of) the default catalog, e.g. a scenario's. */
+  catalog?: ImageCatalog;
 }
 
 export interface SimCluster {
   url: string;
   store: ObjectStore;
   clock: SimClock;
+  /** The images the kubelets know. */
+  catalog: ImageCatalog;
   close(): Promise<void>;
 }
 
@@ -36,14 +40,15 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     podLogs: (namespace, pod, container, previous) => kubelets?.logs(namespace, pod, container, previous),
   });
   const controllers = startControllers({ store: server.store, clock });
-  kubelets = startKubelets({ store: server.store, clock });
+  const catalog: ImageCatalog = { ...DEFAULT_CATALOG, ...options.catalog };
+  kubelets = startKubelets({ store: server.store, clock, catalog });
   const scheduler = startScheduler({ store: server.store, clock });
   const nodes = lookupResource('nodes')!;
   for (let i = 1; i <= (options.nodes ?? 0); i++) {
     server.store.create(nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: `sim-worker-${i}`, labels: { 'kubernetes.io/hostname': `sim-worker-${i}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } } });
   }
   return {
-    url: server.url, store: server.store, clock,
+    url: server.url, store: server.store, clock, catalog,
     close: async () => {
       scheduler.stop();
       kubelets?.stop();

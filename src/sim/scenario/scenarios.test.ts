@@ -1,0 +1,132 @@
+/**
+ * Every scenario in scenarios/, end to end: a simulated cluster serves it on a fast clock, the real
+ * kubectl captures its state (and the previous logs of restarting containers) as a user would, and
+ * the diagnosis of those files must name exactly the root causes the scenario expects.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClusterGraph, diagnose, loadInputs } from '../../lib.js';
+import type { Incident } from '../../lib.js';
+import { ROOT_CAUSES } from '../../diagnose/finding.js';
+import { writeKubeconfig } from '../api/kubeconfig.js';
+import { RealClock } from '../clock.js';
+import { startSimCluster } from '../cluster.js';
+import { applyScenario } from './apply.js';
+import { type ExpectedCause, type Scenario, loadScenario } from './scenario.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort();
+/** 20 simulated seconds per real second: a 10 s crash back-off takes half a second. */
+const SPEED = 20;
+/** Simulated time before the first capture: enough for pulls, a few restarts and probe periods. */
+const SETTLE_MS = 3_000;
+const DEADLINE_MS = 25_000;
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function kubectl(dir: string, kubeconfig: string, args: string[]): Promise<string> {
+  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig, NO_COLOR: '1' };
+  return new Promise((resolve, reject) => {
+    execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+interface PodJson {
+  metadata: { name: string; namespace: string };
+  status?: { containerStatuses?: { name: string; restartCount: number }[] };
+}
+
+/** Captures the cluster with kubectl as a user would, and diagnoses the files. */
+async function captureAndDiagnose(dir: string, kubeconfig: string, round: number): Promise<Incident[]> {
+  const state = await kubectl(dir, kubeconfig, ['get', 'pods,deployments,replicasets,services,endpoints,endpointslices,events,nodes,configmaps', '-A', '-o', 'json']);
+  const stateFile = join(dir, `state-${round}.json`);
+  writeFileSync(stateFile, state);
+  const previousLogs: string[] = [];
+  const pods = (JSON.parse(state) as { items: (PodJson & { kind: string })[] }).items.filter((o) => o.kind === 'Pod');
+  for (const pod of pods) {
+    for (const c of pod.status?.containerStatuses ?? []) {
+      if (c.restartCount === 0) continue;
+      const log = await kubectl(dir, kubeconfig, ['logs', '--previous', '-n', pod.metadata.namespace, pod.metadata.name, '-c', c.name]).catch(() => undefined);
+      if (log === undefined) continue;
+      const file = join(dir, `prev-${round}-${pod.metadata.name}-${c.name}.log`);
+      writeFileSync(file, log);
+      previousLogs.push(`${pod.metadata.namespace}/${pod.metadata.name}/${c.name}=${file}`);
+    }
+  }
+  const snapshot = await loadInputs([stateFile], { previousLogs });
+  return diagnose(new ClusterGraph(snapshot)).incidents;
+}
+
+function matches(incident: Incident, want: ExpectedCause): boolean {
+  const { mode, rootCause, subject } = incident.cause;
+  if (mode !== want.mode || rootCause.category !== want.category) return false;
+  if (want.subject?.kind !== undefined && subject.kind !== want.subject.kind) return false;
+  if (want.subject?.namespace !== undefined && subject.namespace !== want.subject.namespace) return false;
+  if (want.subject?.name !== undefined && subject.name !== want.subject.name) return false;
+  return want.namePrefix === undefined || subject.name.startsWith(want.namePrefix);
+}
+
+function summary(incidents: Incident[]): string[] {
+  return incidents.map((i) => `${i.cause.mode}/${i.cause.rootCause.category} ${i.cause.subject.kind} ${i.cause.subject.namespace ?? ''}/${i.cause.subject.name}`);
+}
+
+/** Whether the incidents are exactly the expected causes, one incident each. */
+function satisfied(incidents: Incident[], scenario: Scenario): boolean {
+  return incidents.length === scenario.expect.length && scenario.expect.every((want) => incidents.some((i) => matches(i, want)));
+}
+
+/** Serves the scenario and diagnoses it until the diagnosis settles on the expectation or time runs out. */
+async function run(scenario: Scenario): Promise<Incident[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetriage-scenario-'));
+  dirs.push(dir);
+  const clock = new RealClock(SPEED);
+  const cluster = await startSimCluster({ clock, nodes: scenario.nodes === undefined ? 1 : 0, catalog: scenario.catalog });
+  try {
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeKubeconfig(kubeconfig, cluster.url);
+    applyScenario(cluster, scenario);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const deadline = Date.now() + DEADLINE_MS - SETTLE_MS;
+    let incidents: Incident[] = [];
+    for (let round = 0; ; round++) {
+      incidents = await captureAndDiagnose(dir, kubeconfig, round);
+      if (satisfied(incidents, scenario) || Date.now() > deadline) return incidents;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  } finally {
+    await cluster.close();
+  }
+}
+
+describe('scenarios/', () => {
+  it('has scenarios whose expectations use the diagnosis vocabulary', async () => {
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const file of files) {
+      const scenario = await loadScenario(join(SCENARIOS, file));
+      for (const want of scenario.expect) {
+        expect(Object.keys(ROOT_CAUSES), file).toContain(want.mode);
+        expect(ROOT_CAUSES[want.mode as keyof typeof ROOT_CAUSES] as readonly string[], file).toContain(want.category);
+      }
+    }
+  });
+
+  // Concurrently: each scenario spends most of its time waiting on the simulated clock.
+  it.concurrent.each(files)('%s: the diagnosis names exactly the expected root causes', async (file) => {
+    const scenario = await loadScenario(join(SCENARIOS, file));
+    const incidents = await run(scenario);
+    expect(summary(incidents).sort(), file).toHaveLength(scenario.expect.length);
+    for (const want of scenario.expect) {
+      expect(incidents.some((i) => matches(i, want)), `${file}: expected ${JSON.stringify(want)} among ${JSON.stringify(summary(incidents))}`).toBe(true);
+    }
+  }, 60_000);
+});
