@@ -19,5 +19,3 @@ const PLAIN: Style = { bold: String, dim: String, red: String, yellow: String, c
 export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
   return stream.isTTY && !env['NO_COLOR'] && env['TERM'] !== 'dumb' ? COLOUR : PLAIN;
 }
-
-export { PLAIN as plainStyle };

@@ -9,7 +9,6 @@ import type {
 } from './objects.js';
 import { AGE_ANNOTATION } from './annotations.js';
 
-export { AGE_ANNOTATION };
 import { CLUSTER_SCOPED_KINDS, keyOf, refOf } from './objects.js';
 import { normalize, selectorMatches } from './selectors.js';
 import type { LabelSelector } from './objects.js';

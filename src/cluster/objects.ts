@@ -17,7 +17,7 @@ export type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.js
 export type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 export type { LabelSelector, ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 
-/** Any Kubernetes object: what every source yields. Kind-specific shapes are narrowed with {@link isKind}. */
+/** Any Kubernetes object: what every source yields. Kind-specific shapes are `KubeObject & Pod` etc. (see graph's `Obj`). */
 export interface KubeObject {
   apiVersion?: string;
   kind: string;
@@ -65,10 +65,6 @@ export function displayRef(ref: ObjectRef): string {
   return ref.namespace ? `${ref.namespace}/${kindName}` : kindName;
 }
 
-/** Narrows an object to its `kubernetes-types` shape by kind. */
-export function isKind<T>(obj: KubeObject, kind: string): obj is KubeObject & T {
-  return obj.kind === kind;
-}
 
 /** True for a value shaped like a Kubernetes object (a kind and a named metadata). */
 export function looksLikeObject(value: unknown): value is KubeObject {

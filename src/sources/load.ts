@@ -41,21 +41,6 @@ const DESCRIBE_MAX_BYTES = 64 * 1024 * 1024;
 const STDIN = '-';
 
 /**
- * What the offline inputs can be, one line each (for help texts).
- * @example describeInputKinds()[0] // 'FILE.json  kubectl get ... -o json (a List, a typed list, one object, or several concatenated)'
- */
-export function describeInputKinds(): string[] {
-  return [
-    'FILE.json  kubectl get ... -o json (a List, a typed list, one object, or several concatenated; any size)',
-    'FILE.yaml  kubectl get ... -o yaml or manifests (several documents, Lists)',
-    'FILE.txt   kubectl describe output',
-    'FOLDER     kubectl cluster-info dump --output-directory FOLDER (its stdout form is read as a file)',
-    '-          any of the file forms, on stdin',
-    '--logs [NAMESPACE/]POD[/CONTAINER]=FILE   kubectl logs output (--previous-logs for kubectl logs --previous)',
-  ];
-}
-
-/**
  * Reads every input into one snapshot; formats are detected from content unless `format` is given.
  * @throws InputError naming the input (and position) at fault
  * @example

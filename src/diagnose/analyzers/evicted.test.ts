@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGE_ANNOTATION } from '../../cluster/graph.js';
+import { AGE_ANNOTATION } from '../../cluster/annotations.js';
 import type { KubeObject } from '../../cluster/objects.js';
 import { ago, deployment, event, graphOf, node, pod, replicaSet } from '../../../test/k8s.js';
 import { evictedAnalyzer } from './evicted.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, PatchError } from './index.js';
+import { errorOf } from './patch.test-support.js';
+import { applyPatch } from './index.js';
 
 const deploy = {
   apiVersion: 'apps/v1',
@@ -8,15 +9,6 @@ const deploy = {
   spec: { replicas: 2, template: { spec: { containers: [{ name: 'api', image: 'api:1' }], tolerations: [{ key: 'a' }] } } },
 };
 
-function errorOf(run: () => unknown): PatchError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PatchError) return error;
-    throw error;
-  }
-  throw new Error('expected a PatchError');
-}
 
 describe('JSON patch (RFC 6902)', () => {
   it('applies operations in order to a copy', () => {

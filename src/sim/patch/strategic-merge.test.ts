@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, PatchError } from './index.js';
+import { errorOf } from './patch.test-support.js';
+import { applyPatch } from './index.js';
 
 function deployment(containers: object[], extra: object = {}): Record<string, unknown> {
   return {
@@ -31,15 +32,6 @@ function patchTemplate(spec: object): object {
   return { spec: { template: { spec } } };
 }
 
-function errorOf(run: () => unknown): PatchError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PatchError) return error;
-    throw error;
-  }
-  throw new Error('expected a PatchError');
-}
 
 describe('strategic merge patch: containers, env, ports', () => {
   it('merges containers by name, keeps the live order and appends new ones', () => {

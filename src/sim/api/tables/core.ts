@@ -9,13 +9,9 @@ import type {
 } from 'kubernetes-types/core/v1.js';
 import { FIELD_DOCS } from './descriptions.js';
 import { accessModes, AGE_COLUMN, formatLabels, hostPort, NAME_COLUMN, quantity } from './format.js';
-import { since } from './human-duration.js';
+import { age } from './human-duration.js';
 import { column } from './types.js';
 import type { Printer } from './types.js';
-
-function age(object: { metadata?: { creationTimestamp?: string } }, now: Date): string {
-  return since(object.metadata?.creationTimestamp, now);
-}
 
 /** Wider than this, a load-balancer address list is cut to 13 characters and `...` unless printing wide. */
 const LOAD_BALANCER_WIDTH = 16;

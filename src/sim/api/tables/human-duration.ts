@@ -52,3 +52,8 @@ export function parseTime(timestamp: string | null | undefined): number | undefi
   const at = Date.parse(timestamp);
   return Number.isNaN(at) || at === Date.parse('0001-01-01T00:00:00Z') ? undefined : at;
 }
+
+/** The AGE column: time since the object's creationTimestamp. */
+export function age(object: { metadata?: { creationTimestamp?: string } }, now: Date): string {
+  return since(object.metadata?.creationTimestamp, now);
+}

@@ -11,13 +11,9 @@ import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { loadBalancerAddresses } from './core.js';
 import { FIELD_DOCS } from './descriptions.js';
 import { AGE_COLUMN, formatLabelSelector, listWithMore, NAME_COLUMN } from './format.js';
-import { since } from './human-duration.js';
+import { age } from './human-duration.js';
 import { column } from './types.js';
 import type { Printer } from './types.js';
-
-function age(object: { metadata?: { creationTimestamp?: string } }, now: Date): string {
-  return since(object.metadata?.creationTimestamp, now);
-}
 
 /** Up to three rule hosts, `*` when no rule names one (`formatHosts`). */
 function ingressHosts(ingress: Ingress): string {

@@ -13,13 +13,9 @@ import {
   AGE_COLUMN, boolPointer, containerCells, CONTAINERS_COLUMN, formatLabels, formatLabelSelector, IMAGES_COLUMN,
   intOrString, NAME_COLUMN, quantity, selectorString,
 } from './format.js';
-import { humanDuration, parseTime, since } from './human-duration.js';
+import { age, humanDuration, parseTime, since } from './human-duration.js';
 import { column } from './types.js';
 import type { Cell, Printer } from './types.js';
-
-function age(object: { metadata?: { creationTimestamp?: string } }, now: Date): string {
-  return since(object.metadata?.creationTimestamp, now);
-}
 
 export const DEPLOYMENT_PRINTER: Printer = {
   columns: [
