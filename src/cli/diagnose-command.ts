@@ -1,10 +1,12 @@
 /** `kubetriage diagnose`: read cluster state from files, diagnose it, print the incidents. */
 import { stringify } from 'yaml';
 import { ClusterGraph } from '../cluster/graph.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import type { Severity } from '../diagnose/finding.js';
 import { toReport } from '../diagnose/report.js';
 import { loadInputs } from '../sources/load.js';
+import { readLiveSnapshot, type LiveFlags } from './live-snapshot.js';
 import { clearProgress, progressReporter } from './progress.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderText } from './render-text.js';
@@ -14,7 +16,7 @@ export const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'markdown'] as const;
 export const INPUT_FORMATS = ['json', 'yaml', 'describe'] as const;
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
-export interface DiagnoseFlags {
+export interface DiagnoseFlags extends LiveFlags {
   output: (typeof OUTPUT_FORMATS)[number];
   namespace?: string;
   severity?: Severity;
@@ -30,20 +32,28 @@ export interface Io {
   stderr: NodeJS.WriteStream;
 }
 
-/** Exit codes: 0 healthy, 1 findings; errors (2) are thrown to the caller. */
-export async function runDiagnose(inputs: string[], flags: DiagnoseFlags, io: Io): Promise<number> {
-  const progress = progressReporter(io.stderr);
-  const snapshot = await loadInputs(inputs, {
-    logs: flags.logs, previousLogs: flags.previousLogs, stdin: io.stdin,
-    ...(flags.format ? { format: flags.format } : {}), ...(flags.capturedAt ? { capturedAt: flags.capturedAt } : {}), ...(progress ? { onProgress: progress } : {}),
-  });
-  clearProgress(io.stderr);
+/**
+ * Diagnoses the inputs, or the live cluster when `inputs` is `'live'`.
+ * Exit codes: 0 healthy, 1 findings; errors (2) are thrown to the caller.
+ */
+export async function runDiagnose(inputs: string[] | 'live', flags: DiagnoseFlags, io: Io): Promise<number> {
+  const snapshot = inputs === 'live' ? await readLiveSnapshot(flags, io.stderr) : await readFiles(inputs, flags, io);
   const diagnosis = diagnose(new ClusterGraph(snapshot), {
     ...(flags.namespace ? { namespace: flags.namespace } : {}), ...(flags.severity ? { minSeverity: flags.severity } : {}),
   });
   const report = toReport(diagnosis);
   io.stdout.write(render(report, flags.output, io, snapshot.objects.length));
   return report.incidents.length > 0 ? 1 : 0;
+}
+
+async function readFiles(inputs: string[], flags: DiagnoseFlags, io: Io): Promise<ClusterSnapshot> {
+  const progress = progressReporter(io.stderr);
+  const snapshot = await loadInputs(inputs, {
+    logs: flags.logs, previousLogs: flags.previousLogs, stdin: io.stdin,
+    ...(flags.format ? { format: flags.format } : {}), ...(flags.capturedAt ? { capturedAt: flags.capturedAt } : {}), ...(progress ? { onProgress: progress } : {}),
+  });
+  clearProgress(io.stderr);
+  return snapshot;
 }
 
 function render(report: ReturnType<typeof toReport>, output: DiagnoseFlags['output'], io: Io, objectCount: number): string {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../sources/input-error.js';
+import { asksForLive } from './live-snapshot.js';
 import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFlags, type Io } from './diagnose-command.js';
 import { registerSimCommand } from './sim-command.js';
 
@@ -25,14 +26,10 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   const diagnoseCommand = program.command('diagnose')
-    .description('Diagnose cluster state read from files: `kubectl get -o json|yaml` output, a `kubectl cluster-info dump` folder, or pasted `kubectl describe` text (- for stdin).')
-    .argument('[inputs...]', 'files, dump folders, or - for stdin');
-  withDiagnoseOptions(diagnoseCommand).action(async (inputs: string[], flags: DiagnoseFlags) => {
-    if (inputs.length === 0) {
-      if (io.stdin.isTTY) throw new InputError('(no input)', 'give files, a `kubectl cluster-info dump` folder, or - to read stdin');
-      inputs = ['-'];
-    }
-    exitCode = await runDiagnose(inputs, flags, io);
+    .description('Diagnose a cluster: the live one your kubeconfig names, or state read from files (`kubectl get -o json|yaml` output, a `kubectl cluster-info dump` folder, pasted `kubectl describe` text, - for stdin).')
+    .argument('[inputs...]', 'files, dump folders, or - for stdin; none: the live cluster (or stdin when it is a pipe)');
+  withLiveOptions(withDiagnoseOptions(diagnoseCommand)).action(async (inputs: string[], flags: DiagnoseFlags) => {
+    exitCode = await runDiagnose(chooseSource(inputs, flags, io), flags, io);
   });
 
   const demoCommand = program.command('demo')
@@ -62,6 +59,24 @@ function withDiagnoseOptions(command: Command): Command {
     .option('--logs <pod=file>', 'container log text: [NAMESPACE/]POD[/CONTAINER]=FILE (repeatable)', collect, [])
     .option('--previous-logs <pod=file>', 'log of the previous container instance, as `kubectl logs --previous` (repeatable)', collect, [])
     .option('--captured-at <time>', 'when the state was captured (RFC 3339, or `now`); default: the newest timestamp in the input', capturedAt);
+}
+
+function withLiveOptions(command: Command): Command {
+  return command
+    .option('--live', 'read the live cluster even when stdin is a pipe')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: KUBECONFIG, then ~/.kube/config, then the in-cluster service account)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-A, --all-namespaces', 'read every namespace (the default without -n)')
+    .option('-l, --selector <selector>', 'read only the pods, services and controllers with these labels (nodes, events and storage are read whole)');
+}
+
+/** Files when named; else the live cluster, unless stdin is a pipe and no live flag says otherwise. */
+function chooseSource(inputs: string[], flags: DiagnoseFlags, io: Io): string[] | 'live' {
+  if (inputs.length > 0) {
+    if (asksForLive(flags)) throw new InputError(inputs[0]!, 'give either input files or live-cluster flags (--live, --kubeconfig, --context, -A, -l), not both');
+    return inputs;
+  }
+  return asksForLive(flags) || io.stdin.isTTY ? 'live' : ['-'];
 }
 
 /** Saved output does not say when it was taken: the user can, so that ages are judged from then. */

@@ -7,6 +7,7 @@ export function renderMarkdown(report: DiagnosisReport): string {
     + `${report.summary.critical} critical, ${report.summary.warning} warning, ${report.summary.info} info.`];
   report.incidents.forEach((incident, i) => lines.push('', ...renderIncident(incident, i + 1)));
   for (const e of report.errors) lines.push('', `> **warning:** analyzer ${e.mode} failed: ${e.message}`);
+  for (const gap of report.gaps ?? []) lines.push('', `> **note:** ${gap}; findings that need it may be missing`);
   return `${lines.join('\n')}\n`;
 }
 

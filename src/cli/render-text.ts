@@ -16,6 +16,7 @@ export function renderText(report: DiagnosisReport, style: Style, objectCount: n
   }
   report.incidents.forEach((incident, i) => lines.push('', ...renderIncident(incident, i + 1, style)));
   for (const e of report.errors) lines.push('', style.yellow(`warning: analyzer ${e.mode} failed: ${e.message}`));
+  for (const gap of report.gaps ?? []) lines.push(style.yellow(`note: ${gap}; findings that need it may be missing`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -26,6 +26,8 @@ export class ClusterGraph {
   /** The moment the snapshot stands for: its capture time, else the newest timestamp in it. */
   readonly now: Date;
   readonly logs: readonly ContainerLog[];
+  /** What the source could not read; see {@link ClusterSnapshot.gaps}. */
+  readonly gaps: readonly string[];
   private readonly kinds = new Map<string, KubeObject[]>();
   /** Every object, in input order. */
   private readonly all: KubeObject[] = [];
@@ -66,6 +68,7 @@ export class ClusterGraph {
       newest?.see(raw);
     }
     this.logs = snapshot.logs;
+    this.gaps = snapshot.gaps ?? [];
     this.now = newest ? newest.time() : new Date(snapshot.capturedAt!);
   }
 

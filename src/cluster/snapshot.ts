@@ -24,6 +24,8 @@ export interface ClusterSnapshot {
   capturedAt?: string;
   /** Inputs the snapshot was read from, in order. */
   origins: string[];
+  /** What the source could not read (`cannot list secrets in namespace shop: forbidden`): analyzers that need it see less. */
+  gaps?: string[];
 }
 
 /** Log text kept per container: enough for every log rule, bounded for huge inputs. */
@@ -51,6 +53,7 @@ export class SnapshotBuilder {
   private readonly logs: ContainerLog[] = [];
   private readonly origins: string[] = [];
   private capturedAt: string | undefined;
+  private readonly gaps: string[] = [];
 
   addOrigin(origin: string): void {
     this.origins.push(origin);
@@ -70,6 +73,10 @@ export class SnapshotBuilder {
     this.logs.push({ ...log, text: tailLines(log.text) });
   }
 
+  addGap(gap: string): void {
+    this.gaps.push(gap);
+  }
+
   setCapturedAt(iso: string): void {
     this.capturedAt = iso;
   }
@@ -81,6 +88,7 @@ export class SnapshotBuilder {
   build(): ClusterSnapshot {
     const snapshot: ClusterSnapshot = { objects: [...this.objects.values()], logs: this.logs, origins: this.origins };
     if (this.capturedAt !== undefined) snapshot.capturedAt = this.capturedAt;
+    if (this.gaps.length > 0) snapshot.gaps = [...this.gaps];
     return snapshot;
   }
 }

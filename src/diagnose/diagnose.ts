@@ -26,6 +26,8 @@ export interface Diagnosis {
   at: string;
   incidents: Incident[];
   errors: AnalyzerError[];
+  /** What the source could not read, so a reader knows which findings may be missing. */
+  gaps: readonly string[];
 }
 
 /** @example const { incidents } = diagnose(new ClusterGraph(snapshot), { namespace: 'shop' }); */
@@ -40,7 +42,7 @@ export function diagnose(graph: ClusterGraph, options: DiagnoseOptions = {}): Di
     }
   }
   const incidents = groupIncidents(findings, graph).filter((incident) => keep(incident, options));
-  return { at: graph.now.toISOString(), incidents, errors };
+  return { at: graph.now.toISOString(), incidents, errors, gaps: graph.gaps };
 }
 
 function keep(incident: Incident, options: DiagnoseOptions): boolean {

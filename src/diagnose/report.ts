@@ -36,6 +36,8 @@ export interface DiagnosisReport {
   summary: { incidents: number; critical: number; warning: number; info: number };
   incidents: IncidentReport[];
   errors: Diagnosis['errors'];
+  /** Present when the source could not read everything (RBAC, kinds the server lacks). */
+  gaps?: string[];
 }
 
 export function findingReport(f: Finding): FindingReport {
@@ -55,5 +57,6 @@ export function toReport(diagnosis: Diagnosis): DiagnosisReport {
     at: diagnosis.at,
     summary: { incidents: incidents.length, critical: count('critical'), warning: count('warning'), info: count('info') },
     incidents, errors: diagnosis.errors,
+    ...(diagnosis.gaps.length > 0 ? { gaps: [...diagnosis.gaps] } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * simulated kubelet per Node, all on one clock. This is what `kubetriage sim start` serves and what tests start.
  */
 import { lookupResource } from './resources.js';
+import type { ApiFaults } from './api/fault-injection.js';
 import { startSimServer } from './api/server.js';
 import { RealClock, type SimClock } from './clock.js';
 import { startControllers } from './controllers/index.js';
@@ -24,6 +25,8 @@ export interface SimClusterOptions {
 export interface SimCluster {
   url: string;
   store: ObjectStore;
+  /** The API server's request count and fault injection. */
+  faults: ApiFaults;
   clock: SimClock;
   /** The images the kubelets know. */
   catalog: ImageCatalog;
@@ -48,7 +51,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     server.store.create(nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: `sim-worker-${i}`, labels: { 'kubernetes.io/hostname': `sim-worker-${i}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } } });
   }
   return {
-    url: server.url, store: server.store, clock, catalog,
+    url: server.url, store: server.store, faults: server.faults, clock, catalog,
     close: async () => {
       scheduler.stop();
       kubelets?.stop();

@@ -9,6 +9,7 @@ import { StatusError, internalError, notAcceptable, pathNotFound } from '../stor
 import {
   SERVER_VERSION, aggregatedDiscovery, aggregatedMediaType, apiGroupDocument, apiGroupList, apiResourceList, apiVersions,
 } from './discovery.js';
+import { ApiFaults } from './fault-injection.js';
 import { sendError, sendJson, sendText } from './http-io.js';
 import { negotiateDiscovery } from './negotiate.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
@@ -41,6 +42,8 @@ export interface SimServer {
   /** `http://host:port`, what a kubeconfig points at. */
   url: string;
   store: ObjectStore;
+  /** Counts requests; injects errors, delays and dropped connections. */
+  faults: ApiFaults;
   /** Ends watches, closes connections and stops the server (and the store it created). */
   close(): Promise<void>;
 }
@@ -58,8 +61,11 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   let address = '';
   const ctx: HandlerContext = options.podLogs ? { store, watches, podLogs: options.podLogs } : { store, watches };
   const aggregated = options.aggregatedDiscovery ?? true;
+  const faults = new ApiFaults();
   const server = createServer((req, res) => {
-    serve(ctx, address, aggregated, req, res).catch((err: unknown) => {
+    // The simulated clock's time, as a real server's Date header carries its own: clients judge ages by it.
+    res.setHeader('Date', store.now().toUTCString());
+    faults.intercept(req, res).then((answered) => (answered ? undefined : serve(ctx, address, aggregated, req, res))).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -82,6 +88,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   return {
     url: `http://${address}`,
     store,
+    faults,
     close: async () => {
       for (const w of [...watches]) w.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,8 @@
 /**
- * Every scenario in scenarios/, end to end: a simulated cluster serves it on a fast clock, the real
+ * Every scenario in scenarios/, end to end: a simulated cluster serves it on a fast clock; the real
  * kubectl captures its state (and the previous logs of restarting containers) as a user would, and
- * the diagnosis of those files must name exactly the root causes the scenario expects.
+ * `kubetriage diagnose --kubeconfig` reads it live. Both diagnoses must name exactly the root causes
+ * the scenario expects.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { applyScenario } from './apply.js';
 import { type ExpectedCause, type Scenario, loadScenario } from './scenario.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/kubetriage', import.meta.url));
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort();
 /** 20 simulated seconds per real second: a 10 s crash back-off takes half a second. */
 const SPEED = 20;
@@ -67,26 +69,50 @@ async function captureAndDiagnose(dir: string, kubeconfig: string, round: number
   return diagnose(new ClusterGraph(snapshot)).incidents;
 }
 
-function matches(incident: Incident, want: ExpectedCause): boolean {
-  const { mode, rootCause, subject } = incident.cause;
-  if (mode !== want.mode || rootCause.category !== want.category) return false;
+/** A root cause as both routes report it. */
+interface Cause {
+  mode: string;
+  category: string;
+  subject: { kind: string; namespace?: string; name: string };
+}
+
+const causeOf = (incident: Incident): Cause => ({ mode: incident.cause.mode, category: incident.cause.rootCause.category, subject: incident.cause.subject });
+
+/** `kubetriage diagnose` on the live cluster, through the built command line. */
+function diagnoseLive(kubeconfig: string): Promise<Cause[]> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, 'diagnose', '--kubeconfig', kubeconfig, '-o', 'json'], { timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && err.code !== 1) reject(new Error(`kubetriage diagnose: ${stderr || err.message}`));
+      else resolve((JSON.parse(stdout) as { incidents: { cause: Cause }[] }).incidents.map((i) => i.cause));
+    });
+  });
+}
+
+function matches(cause: Cause, want: ExpectedCause): boolean {
+  const { mode, category, subject } = cause;
+  if (mode !== want.mode || category !== want.category) return false;
   if (want.subject?.kind !== undefined && subject.kind !== want.subject.kind) return false;
   if (want.subject?.namespace !== undefined && subject.namespace !== want.subject.namespace) return false;
   if (want.subject?.name !== undefined && subject.name !== want.subject.name) return false;
   return want.namePrefix === undefined || subject.name.startsWith(want.namePrefix);
 }
 
-function summary(incidents: Incident[]): string[] {
-  return incidents.map((i) => `${i.cause.mode}/${i.cause.rootCause.category} ${i.cause.subject.kind} ${i.cause.subject.namespace ?? ''}/${i.cause.subject.name}`);
+function summary(causes: Cause[]): string[] {
+  return causes.map((c) => `${c.mode}/${c.category} ${c.subject.kind} ${c.subject.namespace ?? ''}/${c.subject.name}`);
 }
 
-/** Whether the incidents are exactly the expected causes, one incident each. */
-function satisfied(incidents: Incident[], scenario: Scenario): boolean {
-  return incidents.length === scenario.expect.length && scenario.expect.every((want) => incidents.some((i) => matches(i, want)));
+/** Whether the causes are exactly the expected ones, one incident each. */
+function satisfied(causes: Cause[], scenario: Scenario): boolean {
+  return causes.length === scenario.expect.length && scenario.expect.every((want) => causes.some((c) => matches(c, want)));
 }
 
-/** Serves the scenario and diagnoses it until the diagnosis settles on the expectation or time runs out. */
-async function run(scenario: Scenario): Promise<Incident[]> {
+interface Diagnoses {
+  files: Cause[];
+  live: Cause[];
+}
+
+/** Serves the scenario and diagnoses it both ways until both settle on the expectation or time runs out. */
+async function run(scenario: Scenario): Promise<Diagnoses> {
   const dir = mkdtempSync(join(tmpdir(), 'kubetriage-scenario-'));
   dirs.push(dir);
   const clock = new RealClock(SPEED);
@@ -97,10 +123,10 @@ async function run(scenario: Scenario): Promise<Incident[]> {
     applyScenario(cluster, scenario);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const deadline = Date.now() + DEADLINE_MS - SETTLE_MS;
-    let incidents: Incident[] = [];
     for (let round = 0; ; round++) {
-      incidents = await captureAndDiagnose(dir, kubeconfig, round);
-      if (satisfied(incidents, scenario) || Date.now() > deadline) return incidents;
+      const files = (await captureAndDiagnose(dir, kubeconfig, round)).map(causeOf);
+      const live = await diagnoseLive(kubeconfig);
+      if ((satisfied(files, scenario) && satisfied(live, scenario)) || Date.now() > deadline) return { files, live };
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {
@@ -121,12 +147,14 @@ describe('scenarios/', () => {
   });
 
   // Concurrently: each scenario spends most of its time waiting on the simulated clock.
-  it.concurrent.each(files)('%s: the diagnosis names exactly the expected root causes', async (file) => {
+  it.concurrent.each(files)('%s: the diagnosis of kubectl\'s files and the live one name exactly the expected root causes', async (file) => {
     const scenario = await loadScenario(join(SCENARIOS, file));
-    const incidents = await run(scenario);
-    expect(summary(incidents).sort(), file).toHaveLength(scenario.expect.length);
-    for (const want of scenario.expect) {
-      expect(incidents.some((i) => matches(i, want)), `${file}: expected ${JSON.stringify(want)} among ${JSON.stringify(summary(incidents))}`).toBe(true);
+    const diagnoses = await run(scenario);
+    for (const [route, causes] of Object.entries(diagnoses) as [string, Cause[]][]) {
+      expect(summary(causes), `${file} (${route})`).toHaveLength(scenario.expect.length);
+      for (const want of scenario.expect) {
+        expect(causes.some((c) => matches(c, want)), `${file} (${route}): expected ${JSON.stringify(want)} among ${JSON.stringify(summary(causes))}`).toBe(true);
+      }
     }
   }, 60_000);
 });

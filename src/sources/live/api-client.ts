@@ -1,0 +1,150 @@
+/**
+ * Reads from a Kubernetes API server as raw JSON. `@kubernetes/client-node` supplies what it does
+ * well (kubeconfig, credentials, TLS: `applyToHTTPSOptions`); the bytes are read here because its
+ * typed clients turn timestamps into Dates and drop fields their models do not know, and evidence
+ * must quote the object as the server wrote it (ADR 0008).
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '../input-error.js';
+
+export interface ApiClientOptions {
+  /** Per request, headers to end of body. */
+  timeoutMs?: number;
+  /** Attempts for 429 and 5xx answers and dropped connections, the first included. */
+  attempts?: number;
+  /** First back-off; doubled per attempt, and a server's Retry-After wins. */
+  backoffMs?: number;
+  /** Waits between attempts; tests shorten it. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** An answer other than 2xx, with the apiserver's Status reason and message when it sent one. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly reason: string, message: string, readonly path: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const RETRIABLE = (status: number): boolean => status === 429 || status >= 500;
+const DEFAULTS = { timeoutMs: 30_000, attempts: 4, backoffMs: 250 };
+
+/** One API server, as a kubeconfig's current context names it; counts the requests it sends. */
+export class ApiClient {
+  /** Requests sent, retries included: what a diagnose costs the API server. */
+  requests = 0;
+  /** The server's clock at its last answer (its Date header): ages are judged by the clock that wrote the timestamps. */
+  serverTime: Date | undefined;
+  readonly server: string;
+  private readonly options: Required<ApiClientOptions>;
+
+  constructor(private readonly kubeConfig: KubeConfig, options: ApiClientOptions = {}) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new InputError('kubeconfig', `context "${kubeConfig.getCurrentContext()}" names no cluster`);
+    this.server = cluster.server.replace(/\/+$/, '');
+    this.options = { ...DEFAULTS, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), ...options };
+  }
+
+  /** GETs `path` (with `query`) and parses its JSON body. */
+  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    const body = await this.get(path, query, 'application/json');
+    return JSON.parse(body) as T;
+  }
+
+  /** GETs `path` as text (a container log). */
+  async getText(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<string> {
+    return this.get(path, query, '*/*');
+  }
+
+  private async get(path: string, query: Record<string, string | number | boolean | undefined>, accept: string): Promise<string> {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(url, accept);
+      } catch (err) {
+        const retryIn = this.retryDelay(err, attempt);
+        if (retryIn === undefined) throw this.explained(err, path);
+        await this.options.sleep(retryIn);
+      }
+    }
+  }
+
+  private retryDelay(err: unknown, attempt: number): number | undefined {
+    if (attempt >= this.options.attempts) return undefined;
+    const backoff = this.options.backoffMs * 2 ** (attempt - 1);
+    if (err instanceof HttpFailure) {
+      if (!RETRIABLE(err.status)) return undefined;
+      return err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff;
+    }
+    // A connection reset mid-answer is worth another try; a refused one means nothing listens.
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ECONNRESET' || code === 'EPIPE' || err instanceof TimeoutFailure ? backoff : undefined;
+  }
+
+  private async once(url: URL, accept: string): Promise<string> {
+    const options: RequestOptions = { method: 'GET', headers: { Accept: accept } };
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    this.requests++;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<string>((resolve, reject) => {
+      const req = send(url, options, (res) => collect(res).then((body) => {
+        const date = Date.parse(res.headers.date ?? '');
+        if (!Number.isNaN(date)) this.serverTime = new Date(date);
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(body);
+        else reject(new HttpFailure(status, body, retryAfter(res)));
+      }, reject));
+      req.setTimeout(this.options.timeoutMs, () => req.destroy(new TimeoutFailure(this.options.timeoutMs)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  private explained(err: unknown, path: string): Error {
+    if (err instanceof HttpFailure) return statusError(err, path);
+    if (err instanceof TimeoutFailure) return new InputError(this.server, `no answer to GET ${path} within ${err.ms / 1000} s`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ECONNREFUSED' ? 'connection refused: is the API server running, and is this the right kubeconfig context?'
+      : code === 'ENOTFOUND' ? 'host not found' : (err as Error).message;
+    return new InputError(this.server, `cannot reach the API server: ${why}`, { cause: err });
+  }
+}
+
+class HttpFailure extends Error {
+  constructor(readonly status: number, readonly body: string, readonly retryAfterSeconds: number | undefined) {
+    super(`HTTP ${status}`);
+  }
+}
+
+class TimeoutFailure extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${ms} ms`);
+  }
+}
+
+function statusError(failure: HttpFailure, path: string): ApiError {
+  let reason = '';
+  let message = failure.body.slice(0, 500).trim();
+  try {
+    const status = JSON.parse(failure.body) as { reason?: string; message?: string };
+    reason = status.reason ?? '';
+    message = status.message ?? message;
+  } catch {
+    // Not a Status: a proxy's page or plain text, quoted as it came.
+  }
+  return new ApiError(failure.status, reason, message || `HTTP ${failure.status}`, path);
+}
+
+function retryAfter(res: IncomingMessage): number | undefined {
+  const value = Number(res.headers['retry-after']);
+  return Number.isFinite(value) && value >= 0 ? Math.min(value, 30) : undefined;
+}
+
+async function collect(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
