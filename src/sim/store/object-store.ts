@@ -147,7 +147,8 @@ function namespaceFinalizers(o: Obj): string[] {
 export class ObjectStore {
   private readonly buckets = new Map<string, Bucket<Watcher>>();
   private rv = 0;
-  private readonly now: () => Date;
+  /** The store's clock (the simulation's, when started with one). */
+  readonly now: () => Date;
   private readonly historySize: number;
   private readonly addresses = new ServiceAddresses();
   private readonly tasks: Tasks;
