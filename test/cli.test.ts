@@ -108,8 +108,18 @@ describe('kubetriage diagnose', () => {
 });
 
 describe('kubetriage demo', () => {
-  it('diagnoses the bundled example', () => {
-    const r = run(['demo']);
+  it('starts the simulated shop, breaks it, and diagnoses it live', () => {
+    const r = run(['demo', '--speed', '20', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/simulated cluster at http:\/\/127\.0\.0\.1:\d+ running "The shop answers 503 at checkout time"/);
+    const report = JSON.parse(r.stdout) as { incidents: { cause: { mode: string; category: string; subject: { name: string } } }[] };
+    expect(report.incidents).toHaveLength(1);
+    expect(report.incidents[0]!.cause).toMatchObject({ mode: 'OOMKilled', category: 'memory-limit-too-low' });
+    expect(report.incidents[0]!.cause.subject.name).toMatch(/^payments-/);
+  });
+
+  it('diagnoses the bundled example files with --offline', () => {
+    const r = run(['demo', '--offline']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^5 incidents/);
     expect(r.stdout).toContain('OOMKilled / memory-limit-too-low');

@@ -4,7 +4,7 @@ import { ClusterGraph } from '../cluster/graph.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import type { Severity } from '../diagnose/finding.js';
-import { toReport } from '../diagnose/report.js';
+import { toReport, type DiagnosisReport } from '../diagnose/report.js';
 import { loadInputs } from '../sources/load.js';
 import { readLiveSnapshot, type LiveFlags } from './live-snapshot.js';
 import { clearProgress, progressReporter } from './progress.js';
@@ -38,12 +38,26 @@ export interface Io {
  */
 export async function runDiagnose(inputs: string[] | 'live', flags: DiagnoseFlags, io: Io): Promise<number> {
   const snapshot = inputs === 'live' ? await readLiveSnapshot(flags, io.stderr) : await readFiles(inputs, flags, io);
+  return printDiagnosis(snapshot, flags, io);
+}
+
+/** Diagnoses a snapshot and prints the report as the flags ask; 0 healthy, 1 findings. */
+export function printDiagnosis(snapshot: ClusterSnapshot, flags: Pick<DiagnoseFlags, 'output' | 'namespace' | 'severity'>, io: Pick<Io, 'stdout'>): number {
+  return printReport(diagnoseSnapshot(snapshot, flags), snapshot.objects.length, flags.output, io);
+}
+
+/** Prints a report in the chosen format; 0 healthy, 1 findings. */
+export function printReport(report: DiagnosisReport, objectCount: number, output: DiagnoseFlags['output'], io: Pick<Io, 'stdout'>): number {
+  io.stdout.write(render(report, output, io, objectCount));
+  return report.incidents.length > 0 ? 1 : 0;
+}
+
+/** The report of a snapshot, filtered as the flags ask. */
+export function diagnoseSnapshot(snapshot: ClusterSnapshot, flags: Pick<DiagnoseFlags, 'namespace' | 'severity'>): DiagnosisReport {
   const diagnosis = diagnose(new ClusterGraph(snapshot), {
     ...(flags.namespace ? { namespace: flags.namespace } : {}), ...(flags.severity ? { minSeverity: flags.severity } : {}),
   });
-  const report = toReport(diagnosis);
-  io.stdout.write(render(report, flags.output, io, snapshot.objects.length));
-  return report.incidents.length > 0 ? 1 : 0;
+  return toReport(diagnosis);
 }
 
 async function readFiles(inputs: string[], flags: DiagnoseFlags, io: Io): Promise<ClusterSnapshot> {
@@ -56,7 +70,7 @@ async function readFiles(inputs: string[], flags: DiagnoseFlags, io: Io): Promis
   return snapshot;
 }
 
-function render(report: ReturnType<typeof toReport>, output: DiagnoseFlags['output'], io: Io, objectCount: number): string {
+function render(report: DiagnosisReport, output: DiagnoseFlags['output'], io: Pick<Io, 'stdout'>, objectCount: number): string {
   switch (output) {
     case 'json': return `${JSON.stringify(report, null, 2)}\n`;
     case 'yaml': return stringify(report, { lineWidth: 0 });

@@ -3,17 +3,15 @@
  * kubectl plugin can call it: 0 healthy, 1 findings, 2 error.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../sources/input-error.js';
 import { asksForLive } from './live-snapshot.js';
 import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFlags, type Io } from './diagnose-command.js';
+import { positive, runDemo, type DemoFlags } from './demo-command.js';
 import { registerSimCommand } from './sim-command.js';
 
 export const EXIT_ERROR = 2;
 
-/** The bundled example the demo diagnoses (until the simulator is its default). */
-export const DEMO_INPUT = fileURLToPath(new URL('../../examples/shop-outage/cluster.json', import.meta.url));
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -32,11 +30,20 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     exitCode = await runDiagnose(chooseSource(inputs, flags, io), flags, io);
   });
 
-  const demoCommand = program.command('demo')
-    .description('Diagnose the bundled example: a shop whose checkout is down.');
-  withDiagnoseOptions(demoCommand).action(async (flags: DiagnoseFlags) => {
-    exitCode = await runDiagnose([DEMO_INPUT], flags, io);
-  });
+  program.command('demo')
+    .description('Start a simulated cluster running a shop of a dozen services, break it, and diagnose it live.')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('-n, --namespace <namespace>', 'only incidents that involve this namespace')
+    .addOption(new Option('--severity <level>', 'only incidents at least this severe').choices(SEVERITIES))
+    .option('--scenario <file>', 'run this scenario (scenarios/*.yaml) instead of the shop')
+    .addOption(new Option('--speed <factor>', 'how much faster than real time the simulated clock runs').default(10).argParser(positive('--speed')))
+    .addOption(new Option('--wait <seconds>', 'real seconds to wait for the faults to show').default(30).argParser(positive('--wait')))
+    .option('--keep', 'keep serving the cluster after the diagnosis, for kubectl (Ctrl-C to stop)')
+    .option('--kubeconfig <file>', 'write the simulated cluster\'s kubeconfig here (default: a temporary file)')
+    .option('--offline', 'diagnose the bundled example files instead (examples/shop-outage)')
+    .action(async (flags: DemoFlags) => {
+      exitCode = await runDemo(flags, io);
+    });
 
   registerSimCommand(program, io);
 

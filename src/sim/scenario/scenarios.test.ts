@@ -17,7 +17,8 @@ import { writeKubeconfig } from '../api/kubeconfig.js';
 import { RealClock } from '../clock.js';
 import { startSimCluster } from '../cluster.js';
 import { applyScenario } from './apply.js';
-import { type ExpectedCause, type Scenario, loadScenario } from './scenario.js';
+import { type ReportedCause, matchesExpected, meetsExpectation } from './expectation.js';
+import { type Scenario, loadScenario } from './scenario.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../bin/kubetriage', import.meta.url));
@@ -69,12 +70,7 @@ async function captureAndDiagnose(dir: string, kubeconfig: string, round: number
   return diagnose(new ClusterGraph(snapshot)).incidents;
 }
 
-/** A root cause as both routes report it. */
-interface Cause {
-  mode: string;
-  category: string;
-  subject: { kind: string; namespace?: string; name: string };
-}
+type Cause = ReportedCause;
 
 const causeOf = (incident: Incident): Cause => ({ mode: incident.cause.mode, category: incident.cause.rootCause.category, subject: incident.cause.subject });
 
@@ -88,22 +84,8 @@ function diagnoseLive(kubeconfig: string): Promise<Cause[]> {
   });
 }
 
-function matches(cause: Cause, want: ExpectedCause): boolean {
-  const { mode, category, subject } = cause;
-  if (mode !== want.mode || category !== want.category) return false;
-  if (want.subject?.kind !== undefined && subject.kind !== want.subject.kind) return false;
-  if (want.subject?.namespace !== undefined && subject.namespace !== want.subject.namespace) return false;
-  if (want.subject?.name !== undefined && subject.name !== want.subject.name) return false;
-  return want.namePrefix === undefined || subject.name.startsWith(want.namePrefix);
-}
-
 function summary(causes: Cause[]): string[] {
   return causes.map((c) => `${c.mode}/${c.category} ${c.subject.kind} ${c.subject.namespace ?? ''}/${c.subject.name}`);
-}
-
-/** Whether the causes are exactly the expected ones, one incident each. */
-function satisfied(causes: Cause[], scenario: Scenario): boolean {
-  return causes.length === scenario.expect.length && scenario.expect.every((want) => causes.some((c) => matches(c, want)));
 }
 
 interface Diagnoses {
@@ -126,7 +108,7 @@ async function run(scenario: Scenario): Promise<Diagnoses> {
     for (let round = 0; ; round++) {
       const files = (await captureAndDiagnose(dir, kubeconfig, round)).map(causeOf);
       const live = await diagnoseLive(kubeconfig);
-      if ((satisfied(files, scenario) && satisfied(live, scenario)) || Date.now() > deadline) return { files, live };
+      if ((meetsExpectation(files, scenario) && meetsExpectation(live, scenario)) || Date.now() > deadline) return { files, live };
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {
@@ -153,7 +135,7 @@ describe('scenarios/', () => {
     for (const [route, causes] of Object.entries(diagnoses) as [string, Cause[]][]) {
       expect(summary(causes), `${file} (${route})`).toHaveLength(scenario.expect.length);
       for (const want of scenario.expect) {
-        expect(causes.some((c) => matches(c, want)), `${file} (${route}): expected ${JSON.stringify(want)} among ${JSON.stringify(summary(causes))}`).toBe(true);
+        expect(causes.some((c) => matchesExpected(c, want)), `${file} (${route}): expected ${JSON.stringify(want)} among ${JSON.stringify(summary(causes))}`).toBe(true);
       }
     }
   }, 60_000);
