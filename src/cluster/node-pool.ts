@@ -6,7 +6,7 @@
  * - classes of nodes that NodeUnschedulable, TaintToleration and NodeAffinity cannot tell apart (same
  *   cordon flag, same NoSchedule/NoExecute taints, same labels apart from per-host ones such as
  *   `kubernetes.io/hostname`), so that those filters run once per class instead of once per node.
- * Built once per graph.
+ * Built once per graph; the simulator's scheduler then keeps it current pod by pod ({@link NodePool.assume}).
  */
 import type { Obj } from './graph.js';
 import type { Node, Pod } from './objects.js';
@@ -106,20 +106,39 @@ export class NodePool {
     return column;
   }
 
-  /** Adds a pod's requests to a node's column entries; the common pod (no init containers, no overhead) without allocating. */
-  private addPodRequests(index: number, spec: PodSpec | undefined): void {
+  /**
+   * Counts one more pod on node `index`, with its requests: what the scheduler assumes of a pod it
+   * just bound, so that the next pod sees the room it took without the pool being built again.
+   */
+  assume(index: number, spec: PodSpec | undefined): void {
+    const state = this.states[index];
+    if (!state) return;
+    state.podCount += 1;
+    this.addPodRequests(index, spec, 1);
+  }
+
+  /** Undoes {@link assume} (or the counting of a bound pod at construction): the pod left the node or finished. */
+  forget(index: number, spec: PodSpec | undefined): void {
+    const state = this.states[index];
+    if (!state) return;
+    state.podCount -= 1;
+    this.addPodRequests(index, spec, -1);
+  }
+
+  /** Adds (sign 1) or removes (sign -1) a pod's requests in a node's column entries; the common pod (no init containers, no overhead) without allocating. */
+  private addPodRequests(index: number, spec: PodSpec | undefined, sign = 1): void {
     if (!spec) return;
     if (spec.initContainers?.length || spec.overhead) {
-      for (const [name, amount] of podRequests(spec)) this.addRequest(index, name, amount);
+      for (const [name, amount] of podRequests(spec)) this.addRequest(index, name, sign * amount);
       return;
     }
     for (const c of spec.containers ?? []) {
       const requests = c.resources?.requests;
       const limits = c.resources?.limits;
       for (const name in limits) {
-        if (!requests || !(name in requests)) this.addRequest(index, name, amountOf(name, limits[name]));
+        if (!requests || !(name in requests)) this.addRequest(index, name, sign * amountOf(name, limits[name]));
       }
-      for (const name in requests) this.addRequest(index, name, amountOf(name, requests[name]));
+      for (const name in requests) this.addRequest(index, name, sign * amountOf(name, requests[name]));
     }
   }
 

@@ -301,3 +301,42 @@ describe('SchedulingModel against a node-by-node reference', () => {
     expect(model.fit(a)).toBe(model.fit(b));
   });
 });
+
+describe('SchedulingModel.assume and forget', () => {
+  const bound = (name: string, nodeName: string, cpu: string, over: Record<string, unknown> = {}): Obj<Pod> =>
+    pod('shop', name, { spec: { nodeName, containers: [{ name: 'app', image: 'x', resources: { requests: { cpu } } }], ...over } }) as Obj<Pod>;
+  const answer = (model: SchedulingModel, p: Obj<Pod>): unknown => {
+    const fit = model.fit(p);
+    return { message: fit.message, fitting: fit.fitting.map((n) => n.name), shortfall: fit.blocked.map((v) => v.shortfall) };
+  };
+
+  it('answers as a model built with the assumed pods bound, and as before once they are forgotten', () => {
+    const nodes = [node('node-1'), node('node-2'), node('node-3')];
+    const p = pending('new');
+    const placed = [bound('a', 'node-1', '3500m'), bound('b', 'node-2', '3'), bound('c', 'node-2', '500m')];
+    const before = answer(SchedulingModel.of(graphOf([...nodes, p])), p);
+    const model = SchedulingModel.of(graphOf([...nodes, p]));
+    expect(answer(model, p)).toEqual(before);
+    for (const q of placed) model.assume(q, q.spec!.nodeName!);
+    const rebuilt = answer(SchedulingModel.of(graphOf([...nodes, ...placed, p])), p);
+    expect(answer(model, p)).toEqual(rebuilt);
+    expect(model.fit(p).fitting.map((n) => n.name)).toEqual(['node-3']);
+    for (const q of placed) model.forget(q, q.spec!.nodeName!);
+    expect(answer(model, p)).toEqual(before);
+  });
+
+  it("counts an assumed pod's required anti-affinity against the pods it selects, until it is forgotten", () => {
+    const nodes = [node('node-1'), node('node-2')];
+    const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } }] } };
+    const web = bound('web-0', 'node-1', '100m', { affinity: anti });
+    web.metadata.labels = { app: 'web' };
+    const p = pending('web-1');
+    p.metadata.labels = { app: 'web' };
+    const model = SchedulingModel.of(graphOf([...nodes, p]));
+    model.assume(web, 'node-1');
+    expect(model.fit(p).message).toBe("0/2 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules.");
+    expect(model.fit(p).fitting.map((n) => n.name)).toEqual(['node-2']);
+    model.forget(web, 'node-1');
+    expect(model.fit(p).fitting.map((n) => n.name)).toEqual(['node-1', 'node-2']);
+  });
+});

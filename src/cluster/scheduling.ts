@@ -215,7 +215,8 @@ interface AntiAffinityGroup {
   /** A pod holding the term, for its namespace (the term's default scope). */
   pod: Obj<Pod>;
   term: PodAffinityTerm;
-  nodeNames: Set<string>;
+  /** The nodes running pods of the group, with how many each runs. */
+  nodeNames: Map<string, number>;
 }
 
 /** A per-node check of a plugin that only some pods need: the reason it rejects the node, if it does. */
@@ -374,15 +375,47 @@ export class SchedulingModel {
       const nodeName = pod.spec?.nodeName;
       if (!nodeName || isTerminal(pod)) continue;
       bound.push(pod);
-      for (const term of pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
-        const key = `${pod.metadata.namespace ?? ''}|${JSON.stringify(term)}`;
-        const group = this.antiAffinityGroups.get(key);
-        if (group) group.nodeNames.add(nodeName);
-        else this.antiAffinityGroups.set(key, { pod, term, nodeNames: new Set([nodeName]) });
-      }
+      this.countAntiAffinity(pod, nodeName, 1);
     }
     this.pool = new NodePool(graph.nodes(), bound);
     for (const state of this.pool.states) this.byName.set(state.name, state);
+  }
+
+  /**
+   * Counts `pod` as bound to `nodeName`: its requests, its pod slot and its required anti-affinity,
+   * as the real scheduler's cache assumes a pod it binds. Afterwards the model answers exactly for
+   * pods whose filters read no other pod (no pod (anti-)affinity terms of their own, no volumes):
+   * those read the pods of the graph, which does not change; rebuild the model for them.
+   */
+  assume(pod: Obj<Pod>, nodeName: string): void {
+    const state = this.byName.get(nodeName);
+    if (state) this.pool.assume(state.index, pod.spec);
+    this.countAntiAffinity(pod, nodeName, 1);
+    this.cache.clear();
+  }
+
+  /** Undoes {@link assume}, or the counting of a pod bound in the graph: it was deleted or finished. */
+  forget(pod: Obj<Pod>, nodeName: string): void {
+    const state = this.byName.get(nodeName);
+    if (state) this.pool.forget(state.index, pod.spec);
+    this.countAntiAffinity(pod, nodeName, -1);
+    this.cache.clear();
+  }
+
+  /** Adds (1) or removes (-1) a bound pod's required anti-affinity terms in their groups. */
+  private countAntiAffinity(pod: Obj<Pod>, nodeName: string, delta: 1 | -1): void {
+    for (const term of pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
+      const key = `${pod.metadata.namespace ?? ''}|${JSON.stringify(term)}`;
+      let group = this.antiAffinityGroups.get(key);
+      if (!group) {
+        if (delta < 0) continue;
+        this.antiAffinityGroups.set(key, (group = { pod, term, nodeNames: new Map() }));
+      }
+      const count = (group.nodeNames.get(nodeName) ?? 0) + delta;
+      if (count > 0) group.nodeNames.set(nodeName, count);
+      else group.nodeNames.delete(nodeName);
+      if (group.nodeNames.size === 0) this.antiAffinityGroups.delete(key);
+    }
   }
 
   /** Every node of the input, in input order. */
@@ -564,7 +597,7 @@ export class SchedulingModel {
     for (const group of this.antiAffinityGroups.values()) {
       if (!termSelects(group.term.labelSelector, pod.metadata.labels)) continue;
       if (!this.termNamespaces(group.pod, group.term).has(pod.metadata.namespace ?? '')) continue;
-      for (const nodeName of group.nodeNames) {
+      for (const nodeName of group.nodeNames.keys()) {
         const value = this.byName.get(nodeName)?.node.metadata.labels?.[group.term.topologyKey];
         if (value !== undefined) out.push([group.term.topologyKey, value]);
       }

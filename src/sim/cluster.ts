@@ -5,8 +5,10 @@
 import { lookupResource } from './resources.js';
 import type { ApiFaults } from './api/fault-injection.js';
 import { startSimServer } from './api/server.js';
+import { startRbac } from './auth/bootstrap-rbac.js';
 import { RealClock, type SimClock } from './clock.js';
 import { startControllers } from './controllers/index.js';
+import { createDefaultStorageClass } from './controllers/default-storage-class.js';
 import { DEFAULT_CATALOG, startKubelets, type ImageCatalog } from './kubelet/index.js';
 import { startScheduler } from './scheduler/index.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -41,8 +43,11 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}),
     storeOptions: { now: () => clock.now() },
     podLogs: (namespace, pod, container, previous) => kubelets?.logs(namespace, pod, container, previous),
+    metrics: () => kubelets?.usage(),
   });
-  const controllers = startControllers({ store: server.store, clock });
+  const stopRbac = startRbac(server.store, clock);
+  createDefaultStorageClass(server.store);
+  const controllers = startControllers({ store: server.store, clock, metrics: () => kubelets?.usage() });
   const catalog: ImageCatalog = { ...DEFAULT_CATALOG, ...options.catalog };
   kubelets = startKubelets({ store: server.store, clock, catalog });
   const scheduler = startScheduler({ store: server.store, clock });
@@ -56,6 +61,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       scheduler.stop();
       kubelets?.stop();
       controllers.stop();
+      stopRbac();
       await server.close();
     },
   };

@@ -8,7 +8,7 @@
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
 /** Subresources the simulator serves. */
-export type Subresource = 'status' | 'scale' | 'log' | 'eviction' | 'finalize';
+export type Subresource = 'status' | 'scale' | 'log' | 'eviction' | 'finalize' | 'token';
 
 /**
  * How the name of an object of this resource is validated: DNS-1123 subdomain (most kinds),
@@ -46,6 +46,8 @@ export interface ResourceInfo {
 
 const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const NO_COLLECTION_DELETE: readonly Verb[] = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+/** The review kinds of authentication.k8s.io and authorization.k8s.io: computed per request, never stored. */
+const CREATE_ONLY: readonly Verb[] = ['create'];
 
 const EVENT_FIELDS = [
   'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',
@@ -90,13 +92,18 @@ const ENTRIES: readonly Entry[] = [
   },
   { gv: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', short: ['quota'], sub: ['status'] },
   { gv: 'v1', kind: 'Secret', plural: 'secrets', fields: ['type'] },
-  { gv: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'], returnsDeleted: true },
+  { gv: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'], sub: ['token'], returnsDeleted: true },
   { gv: 'v1', kind: 'Service', plural: 'services', short: ['svc'], all: true, sub: ['status'], fields: ['spec.clusterIP', 'spec.type'], name: 'dns1035', returnsDeleted: true },
   { gv: 'apps/v1', kind: 'DaemonSet', plural: 'daemonsets', short: ['ds'], all: true, sub: ['status'], generation: true },
   { gv: 'apps/v1', kind: 'Deployment', plural: 'deployments', short: ['deploy'], all: true, sub: ['scale', 'status'], generation: true },
   { gv: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets', short: ['rs'], all: true, sub: ['scale', 'status'], fields: ['status.replicas'], generation: true },
   { gv: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', short: ['sts'], all: true, sub: ['scale', 'status'], generation: true },
   { gv: 'events.k8s.io/v1', kind: 'Event', plural: 'events', short: ['ev'], storage: 'events', fields: EVENTS_V1_FIELDS, createOnUpdate: true },
+  { gv: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', cluster: true, verbs: CREATE_ONLY },
+  { gv: 'authorization.k8s.io/v1', kind: 'LocalSubjectAccessReview', plural: 'localsubjectaccessreviews', verbs: CREATE_ONLY },
+  { gv: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', cluster: true, verbs: CREATE_ONLY },
+  { gv: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', cluster: true, verbs: CREATE_ONLY },
+  { gv: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', plural: 'subjectaccessreviews', cluster: true, verbs: CREATE_ONLY },
   { gv: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', short: ['hpa'], all: true, sub: ['status'], storage: 'horizontalpodautoscalers.autoscaling', generation: true },
   { gv: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', short: ['hpa'], all: true, sub: ['status'], storage: 'horizontalpodautoscalers.autoscaling', generation: true },
   { gv: 'batch/v1', kind: 'CronJob', plural: 'cronjobs', short: ['cj'], all: true, sub: ['status'], generation: true },
@@ -112,6 +119,9 @@ const ENTRIES: readonly Entry[] = [
   { gv: 'storage.k8s.io/v1', kind: 'StorageClass', plural: 'storageclasses', short: ['sc'], cluster: true, returnsDeleted: true },
   { gv: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases', createOnUpdate: true },
   { gv: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices', generation: true },
+  // Served by metrics-server through the aggregator in a real cluster; computed per request, never stored.
+  { gv: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', plural: 'nodes', cluster: true, verbs: ['get', 'list'] },
+  { gv: 'metrics.k8s.io/v1beta1', kind: 'PodMetrics', plural: 'pods', verbs: ['get', 'list'] },
 ];
 
 function toInfo(e: Entry): ResourceInfo {

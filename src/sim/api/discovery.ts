@@ -11,12 +11,14 @@ const SUBRESOURCE_VERBS: Record<Subresource, string[]> = {
   log: ['get'],
   eviction: ['create'],
   finalize: ['update'],
+  token: ['create'],
 };
 
 /** The kind a subresource answers with, when it is not the resource's own. */
 function subresourceKind(sub: Subresource): { group: string; version: string; kind: string } | undefined {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
+  if (sub === 'token') return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
   return undefined;
 }
 

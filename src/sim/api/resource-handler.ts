@@ -7,18 +7,19 @@ import type { KubeObject } from '../../cluster/objects.js';
 import { jsonOf } from '../store/frozen.js';
 import type { ListResult, ObjectStore, WatchOptions } from '../store/object-store.js';
 import {
-  type Status, StatusError, applyConflict, badRequest, deletedStatus, invalid, methodNotAllowed, methodNotSupported, notYet,
+  type Status, StatusError, applyConflict, badRequest, deletedStatus, methodNotAllowed, methodNotSupported, notYet,
   pathNotFound, unsupportedMediaType, notAcceptable,
 } from '../store/status-error.js';
 import { PatchError, applyPatch, serverSideApply } from '../patch/index.js';
-import { invalidValue } from '../store/field-error.js';
-import { type ResourceInfo, apiVersionOf, lookupResource } from '../resources.js';
+import { type ResourceInfo, apiVersionOf } from '../resources.js';
 import { decodeBody, mediaType, readBody, sendJson, sendText, successStatus } from './http-io.js';
+import { evictFromRequest } from './eviction.js';
 import { podLog, type PodLogSource } from './pod-log.js';
 import { negotiateResource } from './negotiate.js';
 import { toTable as printTable } from './tables.js';
 import { boolParam, deleteOptions, includeObject, isDryRun, listOptions } from './query.js';
 import type { ResourceTarget } from './routes.js';
+import type { MetricsSource } from '../metrics/metrics-handler.js';
 import { applyScale, toScale } from './scale.js';
 import { type ActiveWatch, serveWatch } from './watch-stream.js';
 
@@ -27,6 +28,8 @@ export interface HandlerContext {
   store: ObjectStore;
   watches: Set<ActiveWatch>;
   podLogs?: PodLogSource;
+  /** Usage for the metrics.k8s.io API (the simulated kubelets'); without it that API answers 503. */
+  metrics?: MetricsSource;
 }
 
 interface Request {
@@ -303,15 +306,6 @@ async function patchScale(r: Request, name: string): Promise<void> {
 }
 
 async function evict(r: Request, name: string): Promise<void> {
-  const eviction = await body(r);
-  const e = (typeof eviction === 'object' && eviction !== null ? eviction : {}) as { kind?: unknown; metadata?: { name?: unknown }; deleteOptions?: unknown };
-  if (e.kind !== undefined && e.kind !== 'Eviction') throw badRequest(`${String(e.kind)} in version "v1" cannot be handled as a Eviction`);
-  const evictedName = e.metadata?.name;
-  if (evictedName !== undefined && evictedName !== name) {
-    const policy = lookupResource('pods')!;
-    throw invalid({ ...policy, group: 'policy', kind: 'Eviction' }, String(evictedName), [invalidValue('metadata.name', evictedName, `name in URL does not match name in Eviction object`)]);
-  }
-  const options = deleteOptions(r.query, e.deleteOptions);
-  r.ctx.store.delete(r.target.resource, r.target.namespace, name, options);
+  evictFromRequest(r.ctx.store, r.target.namespace, name, await body(r), r.query);
   sendJson(r.res, 201, successStatus(201));
 }

@@ -4,6 +4,8 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import { type MetricsSource, handleMetrics } from '../metrics/metrics-handler.js';
+import { type SimAuth, createSimAuth } from '../auth/sim-auth.js';
 import { ObjectStore, type StoreOptions } from '../store/object-store.js';
 import { StatusError, internalError, notAcceptable, pathNotFound } from '../store/status-error.js';
 import {
@@ -35,6 +37,13 @@ export interface SimServerOptions {
   aggregatedDiscovery?: boolean;
   /** Container logs for `pods/log` (the simulated kubelets'); without it every log read is refused as waiting. */
   podLogs?: PodLogSource;
+  /** Usage for `metrics.k8s.io` (`kubectl top`, the HPA); without it that API answers 503 as an unavailable metrics-server. */
+  metrics?: MetricsSource;
+  /**
+   * Who a request without credentials is: the admin (the default: the kubeconfig the simulator
+   * writes carries none) or `system:anonymous`, as a real apiserver treats it (see ADR 0007).
+   */
+  unauthenticated?: 'admin' | 'anonymous';
 }
 
 /** A running server. */
@@ -44,6 +53,8 @@ export interface SimServer {
   store: ObjectStore;
   /** Counts requests; injects errors, delays and dropped connections. */
   faults: ApiFaults;
+  /** Authentication and authorization: the admin bearer token, the authorizer. */
+  auth: SimAuth;
   /** Ends watches, closes connections and stops the server (and the store it created). */
   close(): Promise<void>;
 }
@@ -60,12 +71,14 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const host = options.host ?? '127.0.0.1';
   let address = '';
   const ctx: HandlerContext = options.podLogs ? { store, watches, podLogs: options.podLogs } : { store, watches };
+  if (options.metrics) ctx.metrics = options.metrics;
   const aggregated = options.aggregatedDiscovery ?? true;
   const faults = new ApiFaults();
+  const auth = createSimAuth({ store, now: () => store.now(), ...(options.unauthenticated ? { unauthenticated: options.unauthenticated } : {}) });
   const server = createServer((req, res) => {
     // The simulated clock's time, as a real server's Date header carries its own: clients judge ages by it.
     res.setHeader('Date', store.now().toUTCString());
-    faults.intercept(req, res).then((answered) => (answered ? undefined : serve(ctx, address, aggregated, req, res))).catch((err: unknown) => {
+    faults.intercept(req, res).then((answered) => (answered ? undefined : serve(ctx, auth, address, aggregated, req, res))).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -89,6 +102,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     url: `http://${address}`,
     store,
     faults,
+    auth,
     close: async () => {
       for (const w of [...watches]) w.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -99,10 +113,14 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   };
 }
 
-async function serve(ctx: HandlerContext, address: string, aggregated: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(ctx: HandlerContext, auth: SimAuth, address: string, aggregated: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
+  // As the apiserver's filters: authenticate and authorize before the request is routed.
+  const user = auth.admit(req, url);
   const target = route(url.pathname);
   const method = req.method ?? 'GET';
+  if (target.kind === 'resource' && auth.answers(target.target)) return auth.answer(user, target.target, req, res);
+  if (target.kind === 'resource' && target.target.resource.group === 'metrics.k8s.io') return handleMetrics(ctx.metrics, ctx.store, target.target, url.searchParams, req, res);
   if (target.kind === 'resource') return handleResource(ctx, target.target, url.searchParams, req, res);
   if (method !== 'GET' && method !== 'HEAD') throw pathNotFound();
   switch (target.kind) {

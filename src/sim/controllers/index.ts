@@ -9,10 +9,13 @@ import type { ObjectStore } from '../store/object-store.js';
 import { startCronJobController } from './cronjob-controller.js';
 import { startDaemonSetController } from './daemonset-controller.js';
 import { startDeploymentController } from './deployment-controller.js';
+import { startDisruptionController } from './disruption-controller.js';
 import { startEndpointSliceController } from './endpointslice-controller.js';
 import { startEndpointsController } from './endpoints-controller.js';
+import { type ResourceMetrics, startHpaController } from './hpa-controller.js';
 import { startJobController } from './job-controller.js';
 import { startNamespaceDefaults } from './namespace-defaults.js';
+import { startPersistentVolumeController } from './persistentvolume-controller.js';
 import { startReplicaSetController } from './replicaset-controller.js';
 import { startStatefulSetController } from './statefulset-controller.js';
 
@@ -20,6 +23,8 @@ import { startStatefulSetController } from './statefulset-controller.js';
 export interface ControllerContext {
   store: ObjectStore;
   clock: SimClock;
+  /** Resource usage for the horizontal pod autoscaler (the kubelets'); without it autoscalers report no metrics. */
+  metrics?: ResourceMetrics;
 }
 
 /** Running controllers. */
@@ -27,13 +32,15 @@ export interface RunningControllers {
   stop(): void;
 }
 
-/** Starts the namespace defaults, ReplicaSet, Deployment, Endpoints, EndpointSlice, Job, StatefulSet, DaemonSet and CronJob controllers. */
+/** Starts the namespace defaults, ReplicaSet, Deployment, Endpoints, EndpointSlice, Job, StatefulSet, DaemonSet, CronJob, disruption and PersistentVolume controllers. */
 export function startControllers(ctx: ControllerContext): RunningControllers {
   const starters = [
     startNamespaceDefaults, startReplicaSetController, startDeploymentController, startEndpointsController, startEndpointSliceController,
     startJobController, startStatefulSetController, startDaemonSetController, startCronJobController,
+    startDisruptionController, startPersistentVolumeController,
   ];
   const stops = starters.map((start) => start(ctx.store, ctx.clock));
+  stops.push(startHpaController(ctx.store, ctx.clock, ctx.metrics ?? (() => undefined)));
   return {
     stop: () => { for (const stop of stops) stop(); },
   };

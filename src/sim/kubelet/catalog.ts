@@ -29,6 +29,10 @@ export interface ImageEntry {
   exitsOnSigterm: boolean;
   /** Time the server takes to answer an HTTP request (a probe with a shorter timeout fails); default 5 ms. */
   responseMs?: number;
+  /** CPU the default process burns, in millicores; default 2 for a server, 1 for a tool (an idle process). */
+  cpuMillis?: number;
+  /** Memory the default process adds every second it runs (a leak); default 0. */
+  memoryGrowthBytesPerSecond?: number;
 }
 
 /** Image repository (as written in a pod, without registry `docker.io/library/`) → behaviour. */

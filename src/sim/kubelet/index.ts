@@ -11,8 +11,10 @@ import { lookupResource } from '../resources.js';
 import type { ObjectStore, Watch } from '../store/index.js';
 import { DEFAULT_CATALOG, type ImageCatalog } from './catalog.js';
 import { Kubelet } from './kubelet.js';
+import type { ClusterUsage } from './usage.js';
 
 export { DEFAULT_CATALOG, type ImageCatalog, type ImageEntry } from './catalog.js';
+export type { ClusterUsage, ContainerUsage, NodeUsage, PodUsage } from './usage.js';
 
 const NODES = lookupResource('nodes')!;
 const PODS = lookupResource('pods')!;
@@ -30,6 +32,8 @@ export interface Kubelets {
   stop(): void;
   /** A container's log text (`previous`: the instance before the last restart); undefined if there is none. */
   logs(namespace: string, pod: string, container: string, previous: boolean): string | undefined;
+  /** Every node's and running container's CPU and memory at the clock's now (what metrics-server serves). */
+  usage(): ClusterUsage;
 }
 
 function nodeNameOf(pod: KubeObject): string {
@@ -98,5 +102,6 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
       if (!seen) return undefined;
       return kubelets.get(seen.node)?.logs(seen.uid, container, previous);
     },
+    usage: () => ({ at: ctx.clock.now(), nodes: [...kubelets.values()].map((k) => k.usage()) }),
   };
 }

@@ -9,9 +9,11 @@ import { type ObjectStore, StatusError, formatTime } from '../store/index.js';
 import { Backoff } from './backoff.js';
 import type { ImageCatalog } from './catalog.js';
 import { EventRecorder } from '../events/event-recorder.js';
+import { EvictionManager } from './eviction.js';
 import { keepNodeLease } from './node-lease.js';
 import { nodeInternalIP, nodeStatus } from './node-status.js';
 import { type NodeContext, PodWorker } from './pod-worker.js';
+import { type NodeUsage, type PodUsage, nodeUsage } from './usage.js';
 
 const NODES = lookupResource('nodes')!;
 
@@ -23,6 +25,7 @@ export class Kubelet {
   private nextHost = 2;
   private stopped = false;
   private readonly stopLease: () => void;
+  private readonly eviction: EvictionManager;
 
   constructor(store: ObjectStore, clock: SimClock, catalog: ImageCatalog, readonly nodeName: string, index: number) {
     const node = store.get(NODES, undefined, nodeName);
@@ -35,6 +38,24 @@ export class Kubelet {
     };
     this.recordStartup(status);
     this.stopLease = keepNodeLease(store, clock, node);
+    this.eviction = new EvictionManager(this.ctx, () => this.runningPods());
+    this.eviction.start();
+  }
+
+  /** The pods with a running container and their usage now. */
+  private runningPods(): { pod: PodWorker['object']; usage: PodUsage; evict: (message: string) => void }[] {
+    const nowMs = this.ctx.clock.now().getTime();
+    const running = [];
+    for (const worker of this.workers.values()) {
+      const usage = worker.usage(nowMs);
+      if (usage) running.push({ pod: worker.object, usage, evict: (message: string) => worker.evict(message) });
+    }
+    return running;
+  }
+
+  /** What the node and its pods use now (the summary API metrics-server reads). */
+  usage(): NodeUsage {
+    return nodeUsage(this.nodeName, this.runningPods().map((p) => p.usage));
   }
 
   /** The Node events a starting kubelet records (`kubectl describe node` shows them). */
@@ -86,6 +107,7 @@ export class Kubelet {
   stop(): void {
     this.stopped = true;
     this.stopLease();
+    this.eviction.stop();
     for (const w of this.workers.values()) w.remove(true);
     this.workers.clear();
   }

@@ -10,7 +10,8 @@ type Obj = Record<string, unknown>;
 /** Defaults for a node that declares no capacity: a 4-CPU, 16 GiB machine, 110 pods. */
 const DEFAULT_CAPACITY = { cpu: '4', 'ephemeral-storage': '102400000Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16371940Ki', pods: '110' };
 
-function condition(type: string, status: string, reason: string, message: string, now: string, previous: Obj[]): Obj {
+/** A node condition as the kubelet posts it: the transition time moves only when the status changes. */
+export function condition(type: string, status: string, reason: string, message: string, now: string, previous: Obj[]): Obj {
   const before = previous.find((c) => c['type'] === type);
   const transition = before && before['status'] === status && typeof before['lastTransitionTime'] === 'string' ? before['lastTransitionTime'] : now;
   return { type, status, lastHeartbeatTime: now, lastTransitionTime: transition, reason, message };

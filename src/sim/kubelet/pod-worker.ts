@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Container, ContainerStatus, KubeObject, Pod, Probe } from '../../cluster/objects.js';
-import { parseQuantity } from '../../cluster/quantity.js';
 import type { SimClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import { type ObjectStore, formatTime } from '../store/index.js';
@@ -18,6 +17,7 @@ import { goDuration } from './go-duration.js';
 import { podConditions, podPhase } from './pod-phase.js';
 import { type Program, programOf } from './program.js';
 import { runProbe } from './probes.js';
+import { type PodUsage, containerUsage, memoryLimitBytes } from './usage.js';
 
 const PODS = lookupResource('pods')!;
 /** Time for the kubelet to notice an exit (PLEG relist) before acting on it. */
@@ -65,6 +65,8 @@ interface ContainerRun {
   retry?: () => void;
   pullFailure?: { at: number; error: string };
   killing: boolean;
+  /** When the current instance started (clock ms), for the memory it has leaked since. */
+  startedMs?: number;
 }
 
 function rec(v: unknown): Record<string, unknown> {
@@ -83,6 +85,8 @@ export class PodWorker {
   private mountDelayMs = 250;
   /** Pod-level timers (volume mount retries). */
   private readonly pending = new Set<() => void>();
+  /** The eviction manager's message once it evicted the pod (the pod then ends Failed/Evicted). */
+  private evictedMessage: string | undefined;
 
   constructor(private readonly ctx: NodeContext, pod: KubeObject, private readonly podIP: string) {
     this.pod = pod as Pod;
@@ -150,6 +154,48 @@ export class PodWorker {
     const lines = previous ? r.previousLogs : r.logs;
     if (lines === undefined) return undefined;
     return lines.map((l) => `${l}\n`).join('');
+  }
+
+  /** The pod as last seen (the eviction manager ranks by its priority and requests). */
+  get object(): Pod {
+    return this.pod;
+  }
+
+  /** The usage of the running containers at `nowMs`; undefined when none runs. */
+  usage(nowMs: number): PodUsage | undefined {
+    const containers = this.runs
+      .filter((r) => !this.stopped && r.state.running && r.program && r.startedMs !== undefined)
+      .map((r) => containerUsage(r.spec, r.program!, r.startedMs!, nowMs));
+    if (containers.length === 0) return undefined;
+    return { namespace: this.namespace, name: this.name, uid: this.uid, containers };
+  }
+
+  /**
+   * The eviction manager's kill: every container is stopped at once (a hard threshold allows no
+   * grace period), the pod ends Failed with reason Evicted and the message, and stays in the store.
+   */
+  evict(message: string): void {
+    if (this.stopped || this.evictedMessage !== undefined) return;
+    this.evictedMessage = message;
+    this.terminating = true;
+    this.event(undefined, 'Warning', 'Evicted', message);
+    const now = formatTime(this.ctx.clock.now());
+    for (const r of this.runs) {
+      this.cancelAll(r);
+      if (r.state.running) {
+        this.event(r, 'Normal', 'Killing', `Stopping container ${r.spec.name}`);
+        const terminated: Terminated = { exitCode: 137, reason: 'Error', startedAt: r.state.running.startedAt ?? now, finishedAt: now };
+        if (r.containerID !== undefined) terminated.containerID = r.containerID;
+        r.state = { terminated };
+      } else if (!r.state.terminated && !r.init) {
+        r.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: '1970-01-01T00:00:00Z', finishedAt: '1970-01-01T00:00:00Z' } };
+      }
+      r.ready = false;
+      r.started = false;
+      r.listening = false;
+    }
+    this.writeStatus();
+    this.stopped = true;
   }
 
   // ---- starting a container: image, config, create, start ----
@@ -242,6 +288,7 @@ export class PodWorker {
     }
     this.event(r, 'Normal', 'Started', `Started container ${r.spec.name}`);
     r.state = { running: { startedAt: formatTime(this.ctx.clock.now()) } };
+    r.startedMs = this.nowMs();
     r.logs = [...program.logs];
     r.listening = false;
     r.killing = false;
@@ -251,12 +298,19 @@ export class PodWorker {
     this.writeStatus();
   }
 
-  /** The instance's own end: an OOM kill above the memory limit, or its exit. */
+  /** The instance's own end: an OOM kill above the memory limit (at once, or once its leak reaches it), or its exit. */
   private scheduleEnd(r: ContainerRun, program: Program): void {
-    const limit = parseQuantity(r.spec.resources?.limits?.['memory'] as string | number | undefined);
     // A limit in bytes is a whole number: a fraction of a byte counts as one (Quantity.Value rounds up).
-    if (limit !== undefined && program.memoryBytes > Math.ceil(limit)) {
+    const limit = memoryLimitBytes(r.spec);
+    if (limit !== undefined && program.memoryBytes > limit) {
       this.instanceTimer(r, Math.max(program.startMs, 300), () => this.exited(r, { exitCode: 137, reason: 'OOMKilled' }));
+      return;
+    }
+    const growth = program.memoryGrowthBytesPerSecond;
+    const leakMs = limit !== undefined && growth > 0 ? Math.ceil(((limit - program.memoryBytes) / growth) * 1000) + 1 : undefined;
+    const exitMs = program.run.kind === 'exit' ? program.run.afterMs : undefined;
+    if (leakMs !== undefined && (exitMs === undefined || leakMs < exitMs)) {
+      this.instanceTimer(r, leakMs, () => this.exited(r, { exitCode: 137, reason: 'OOMKilled' }));
       return;
     }
     if (program.run.kind === 'exit') {
@@ -467,8 +521,12 @@ export class PodWorker {
     const phase = podPhase(this.restartPolicy(), init, app, initDone);
     const now = formatTime(this.ctx.clock.now());
     const previous = (rec(current.status)['conditions'] as Record<string, unknown>[] | undefined) ?? [];
+    const evicted = this.evictedMessage;
+    const conditions = podConditions(init, app, initDone, evicted !== undefined ? 'Failed' : phase, this.sandboxReady, now, previous);
     const status: Record<string, unknown> = {
-      phase, conditions: podConditions(init, app, initDone, phase, this.sandboxReady, now, previous),
+      phase: evicted !== undefined ? 'Failed' : phase,
+      ...(evicted !== undefined ? { reason: 'Evicted', message: evicted } : {}),
+      conditions: evicted !== undefined ? [disruptionTarget(evicted, now, previous), ...conditions] : conditions,
       hostIP: this.ctx.hostIP, hostIPs: [{ ip: this.ctx.hostIP }],
       ...(this.sandboxReady ? { podIP: this.podIP, podIPs: [{ ip: this.podIP }] } : {}),
       startTime: this.startTime, qosClass: podQosClass(current as unknown as Record<string, unknown>),
@@ -518,6 +576,12 @@ export class PodWorker {
     const subject = { kind: 'Pod' as const, namespace: this.namespace, name: this.name, uid: this.uid };
     this.ctx.recorder.record(r ? { ...subject, fieldPath: r.fieldPath } : subject, type, reason, message);
   }
+}
+
+/** The condition the kubelet adds to a pod it evicts (PodDisruptionConditions). */
+function disruptionTarget(message: string, now: string, previous: Record<string, unknown>[]): Record<string, unknown> {
+  const before = previous.find((c) => c['type'] === 'DisruptionTarget' && c['status'] === 'True');
+  return { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: before?.['lastTransitionTime'] ?? now, reason: 'TerminationByKubelet', message };
 }
 
 /** containerd's error for a reference it cannot resolve. */

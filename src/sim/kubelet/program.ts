@@ -12,6 +12,10 @@ export interface Program {
   logs: string[];
   /** Memory the process grows to; over the container's limit it is OOM-killed. */
   memoryBytes: number;
+  /** Memory added every second the process runs (a leak), on top of `memoryBytes`. */
+  memoryGrowthBytesPerSecond: number;
+  /** CPU the process would burn unthrottled, in millicores (the container's limit caps it). */
+  cpuMillis: number;
   /** Ports it listens on and the paths it answers. */
   ports: readonly number[];
   httpPaths: readonly string[];
@@ -22,6 +26,10 @@ export interface Program {
   /** An executable the image lacks: the runtime cannot start the container. */
   missingExecutable?: string;
 }
+
+/** What an idle server and an idle command burn: a few millicores, as `kubectl top` shows for them. */
+const IDLE_SERVER_MILLIS = 2;
+const IDLE_TOOL_MILLIS = 1;
 
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
@@ -43,13 +51,15 @@ function shellWords(script: string): string[] {
 function base(entry: ImageEntry): Program {
   return {
     run: entry.defaultRun, logs: [...entry.startLogs], memoryBytes: entry.memoryBytes, ports: entry.ports,
+    memoryGrowthBytesPerSecond: entry.memoryGrowthBytesPerSecond ?? 0,
+    cpuMillis: entry.cpuMillis ?? (entry.defaultRun.kind === 'serve' ? IDLE_SERVER_MILLIS : IDLE_TOOL_MILLIS),
     httpPaths: entry.httpPaths, startMs: entry.startMs, exitsOnSigterm: entry.exitsOnSigterm, responseMs: entry.responseMs ?? 5,
   };
 }
 
 /** A command that is not one of the modelled ones: a process that stays up, as a server would. */
 function generic(entry: ImageEntry): Program {
-  return { ...base(entry), run: { kind: 'serve' }, logs: [], ports: [], httpPaths: [] };
+  return { ...base(entry), run: { kind: 'serve' }, logs: [], ports: [], httpPaths: [], cpuMillis: entry.cpuMillis ?? IDLE_TOOL_MILLIS };
 }
 
 /** The program of `words` (after the shell, if any) in an image. */
@@ -98,14 +108,27 @@ function script(text: string, entry: ImageEntry): Program {
   return { ...generic(entry), run: { kind: 'exit', code: 0, afterMs: elapsedMs + 10 }, logs };
 }
 
-/** `stress --vm N --vm-bytes SIZE`: allocates and touches SIZE per worker, forever. */
+/** The count after a stress option (`--cpu 2`, `-c 2`), or 0 when the option is absent. */
+function hogCount(args: string[], long: string, short: string): number {
+  const at = args.findIndex((a) => a === long || a === short);
+  return at < 0 ? 0 : Math.max(0, Math.floor(Number(args[at + 1] ?? 1) || 1));
+}
+
+/**
+ * `stress --cpu N --vm M --vm-bytes SIZE`: N workers spinning on a core each, M workers allocating
+ * and touching SIZE each, forever.
+ */
 function stress(args: string[], entry: ImageEntry): Program {
-  const workers = Number(args[args.indexOf('--vm') + 1] ?? 1) || 1;
+  const cpuWorkers = hogCount(args, '--cpu', '-c');
   const bytesArg = args.indexOf('--vm-bytes');
+  // --vm-bytes alone still starts the one vm worker scenarios mean by it.
+  const vmWorkers = hogCount(args, '--vm', '-m') || (bytesArg >= 0 ? 1 : 0);
   const bytes = bytesArg >= 0 ? parseBytes(args[bytesArg + 1] ?? '') : 256 * 1024 ** 2;
+  const idle = entry.cpuMillis ?? IDLE_TOOL_MILLIS;
   return {
-    ...generic(entry), exitsOnSigterm: true, memoryBytes: entry.memoryBytes + workers * bytes,
-    logs: [`stress: info: [1] dispatching hogs: 0 cpu, 0 io, ${workers} vm, 0 hdd`],
+    ...generic(entry), exitsOnSigterm: true, memoryBytes: entry.memoryBytes + vmWorkers * bytes,
+    cpuMillis: idle + cpuWorkers * 1000 + vmWorkers * 1000,
+    logs: [`stress: info: [1] dispatching hogs: ${cpuWorkers} cpu, 0 io, ${vmWorkers} vm, 0 hdd`],
   };
 }
 

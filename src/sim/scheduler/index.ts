@@ -14,7 +14,8 @@ import { watchAll } from '../controllers/informer.js';
 import { EventRecorder } from '../events/event-recorder.js';
 import { lookupResource } from '../resources.js';
 import { StatusError, type ObjectStore } from '../store/index.js';
-import { scheduleOne, snapshotGraph, type AttemptContext } from './schedule-one.js';
+import { scheduleOne, type AttemptContext } from './schedule-one.js';
+import { SchedulerCache } from './scheduler-cache.js';
 
 const PODS = lookupResource('pods')!;
 const NODES = lookupResource('nodes')!;
@@ -56,6 +57,7 @@ interface BackingOff {
 /** Starts the scheduler; `stop` ends its watches and timers. */
 export function startScheduler(ctx: SchedulerContext): { stop(): void } {
   const attempt: AttemptContext = { ...ctx, recorder: new EventRecorder(ctx.store, ctx.clock, { component: SCHEDULER_NAME }) };
+  const cache = new SchedulerCache(ctx.store, ctx.clock);
   /** Keys (`namespace/name`) of pods to try in the next round, in arrival order. */
   const active = new Set<string>();
   const backingOff = new Map<string, BackingOff>();
@@ -88,6 +90,7 @@ export function startScheduler(ctx: SchedulerContext): { stop(): void } {
   const podEvent = (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void => {
     const pod = object as Obj<Pod>;
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+    cache.podChanged(key, type === 'DELETED' ? undefined : pod);
     if (type !== 'DELETED' && holdsRoom(pod)) holding.add(key);
     else if (holding.delete(key)) clusterChanged();
     if (type === 'DELETED' || !waitsForUs(pod)) {
@@ -107,30 +110,32 @@ export function startScheduler(ctx: SchedulerContext): { stop(): void } {
     const name = node.metadata.name;
     if (type === 'DELETED') {
       nodeSignatures.delete(name);
+      cache.invalidate();
       clusterChanged();
       return;
     }
     const signature = nodeSignature(node);
     if (nodeSignatures.get(name) === signature) return;
     nodeSignatures.set(name, signature);
+    cache.invalidate();
     clusterChanged();
   };
 
-  /** Tries every active pod, oldest first, on one graph rebuilt only after a bind. */
+  /** Tries every active pod, oldest first, on the cache's model, which counts each bind as it happens. */
   const runRound = (): void => {
     const keys = [...active];
     active.clear();
-    let graph: ReturnType<typeof snapshotGraph> | undefined;
+    cache.startRound();
     for (const key of keys) {
       const pod = current(key);
       if (!pod || !waitsForUs(pod)) continue;
-      graph ??= snapshotGraph(ctx.store, ctx.clock);
       attempting = key;
       try {
-        const result = scheduleOne(attempt, graph, pod);
+        const result = scheduleOne(attempt, cache.viewFor(pod), pod);
         if ('bound' in result) {
           backingOff.delete(key);
-          graph = undefined;
+          // The watch has already told the cache; this keeps it right should delivery ever be deferred.
+          cache.podChanged(key, result.pod);
         } else {
           backOff(key);
         }

@@ -1,18 +1,18 @@
 /**
- * One scheduling attempt for one pod, against a ClusterGraph of the store's current state, with the
- * filters the Pending analyzer uses (cluster/scheduling.ts): bind to the best fitting node, or mark
- * the pod unschedulable with the scheduler's message. Writes go through the store, so watches,
- * kubectl and the kubelets see them.
+ * One scheduling attempt for one pod, against the scheduler's model of the store's state
+ * (./scheduler-cache.ts), with the filters the Pending analyzer uses (cluster/scheduling.ts): bind
+ * to the best fitting node, or mark the pod unschedulable with the scheduler's message. Writes go
+ * through the store, so watches, kubectl and the kubelets see them.
  */
 import { ClusterGraph, type Obj } from '../../cluster/graph.js';
 import type { KubeObject, Pod } from '../../cluster/objects.js';
-import { SchedulingModel } from '../../cluster/scheduling.js';
 import type { SimClock } from '../clock.js';
 import { objectReference, type EventRecorder } from '../events/event-recorder.js';
 import { lookupResource } from '../resources.js';
 import { formatTime, type ObjectStore } from '../store/index.js';
 import { failedSchedulingMessage } from './failure-message.js';
 import { pickNode } from './node-score.js';
+import type { SchedulerView } from './scheduler-cache.js';
 
 const PODS = lookupResource('pods')!;
 const NODES = lookupResource('nodes')!;
@@ -27,7 +27,7 @@ export interface AttemptContext {
 }
 
 /** The outcome: bound to a node, or not (to retry after a back-off). */
-export type AttemptResult = { bound: string } | { unschedulable: string };
+export type AttemptResult = { bound: string; pod: Obj<Pod> } | { unschedulable: string };
 
 /**
  * The store's state as a graph. Nodes whose kubelet has not posted allocatable yet are left out:
@@ -40,13 +40,12 @@ export function snapshotGraph(store: ObjectStore, clock: SimClock): ClusterGraph
   return new ClusterGraph({ objects, logs: [], origins: ['sim'], capturedAt: clock.now().toISOString() });
 }
 
-/** Schedules `pod` on `graph`; the caller rebuilds the graph after a bind (the node's free resources changed). */
-export function scheduleOne(ctx: AttemptContext, graph: ClusterGraph, pod: Obj<Pod>): AttemptResult {
-  const fit = SchedulingModel.of(graph).fit(pod);
-  const node = fit.preFilter ? undefined : pickNode(graph, pod, fit.fitting);
+/** Schedules `pod` on `view`; the caller counts a bound pod in the view (the node's free resources changed). */
+export function scheduleOne(ctx: AttemptContext, view: SchedulerView, pod: Obj<Pod>): AttemptResult {
+  const fit = view.model.fit(pod);
+  const node = fit.preFilter ? undefined : pickNode(view.load, pod, fit.fitting);
   if (node) {
-    bind(ctx, pod, node.name);
-    return { bound: node.name };
+    return { bound: node.name, pod: bind(ctx, pod, node.name) };
   }
   const message = failedSchedulingMessage(pod, fit);
   // Without nodes there is no FitError, but the scheduler still counts the pod Unschedulable.
@@ -56,11 +55,12 @@ export function scheduleOne(ctx: AttemptContext, graph: ClusterGraph, pod: Obj<P
 }
 
 /** What the `pods/binding` subresource does: set spec.nodeName, and PodScheduled True. */
-function bind(ctx: AttemptContext, pod: Obj<Pod>, nodeName: string): void {
+function bind(ctx: AttemptContext, pod: Obj<Pod>, nodeName: string): Obj<Pod> {
   const namespace = pod.metadata.namespace ?? 'default';
   const bound = ctx.store.update(PODS, { ...pod, spec: { ...pod.spec, nodeName } }, { namespace, name: pod.metadata.name }) as Obj<Pod>;
   setScheduledCondition(ctx, bound, 'True');
   ctx.recorder.record(objectReference(bound), 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${pod.metadata.name} to ${nodeName}`);
+  return bound;
 }
 
 /** Sets PodScheduled through the status subresource, keeping lastTransitionTime when the status stays. */

@@ -134,6 +134,47 @@ describe('startScheduler', () => {
     expect(pod('web').spec?.nodeName).toBe('worker-4');
   });
 
+  it('counts each bind before placing the next pod of the same round', () => {
+    for (let i = 0; i < 7; i++) createPod(`cache-${i}`, { memory: '3Gi' });
+    clock.advance(0);
+    const placed = Array.from({ length: 7 }, (_, i) => pod(`cache-${i}`).spec?.nodeName);
+    expect(placed.slice(0, 6).sort()).toEqual(['worker-1', 'worker-1', 'worker-2', 'worker-2', 'worker-3', 'worker-3']);
+    expect(placed[6]).toBeUndefined();
+    expect(scheduled('cache-6')?.['message']).toBe(
+      '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..',
+    );
+  });
+
+  it('places a waiting pod in the room a bound pod leaves when it is deleted or finishes', () => {
+    for (const node of ['worker-1', 'worker-2', 'worker-3']) createPod(`big-${node}`, { memory: '6Gi' }, { nodeName: node });
+    createPod('cache', { memory: '5Gi' });
+    createPod('queue', { memory: '5Gi' });
+    clock.advance(0);
+    expect(pod('cache').spec?.nodeName).toBeUndefined();
+    store.delete(PODS, 'shop', 'big-worker-2');
+    clock.advance(0);
+    expect(pod('cache').spec?.nodeName).toBe('worker-2');
+    expect(pod('queue').spec?.nodeName).toBeUndefined();
+    const finished = pod('big-worker-3');
+    store.update(PODS, { ...finished, status: { phase: 'Succeeded' } }, { namespace: 'shop', name: 'big-worker-3', subresource: 'status' });
+    clock.advance(0);
+    expect(pod('queue').spec?.nodeName).toBe('worker-3');
+  });
+
+  it("keeps the anti-affinity of pods it just bound: one replica per node, the rest Pending", () => {
+    const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } }] } };
+    for (let i = 0; i < 4; i++) {
+      store.create(PODS, { metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web' } }, spec: { affinity: anti, containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    }
+    clock.advance(0);
+    const nodes = [0, 1, 2].map((i) => pod(`web-${i}`).spec?.nodeName);
+    expect(new Set(nodes)).toEqual(new Set(['worker-1', 'worker-2', 'worker-3']));
+    expect(pod('web-3').spec?.nodeName).toBeUndefined();
+    expect(scheduled('web-3')?.['message']).toBe(
+      "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..",
+    );
+  });
+
   it('leaves pods of another scheduler alone', () => {
     createPod('batch', {}, { schedulerName: 'volcano' });
     clock.advance(5_000);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../cluster/objects.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, versionsOfStorage } from '../resources.js';
 import { Bucket, type StoreEvent, objectKey } from './bucket.js';
+import { claimResizeRefusal } from './claim-resize.js';
 import { INCONSISTENT_CONTINUE, decodeContinue, encodeContinue } from './continue-token.js';
 import { fromStorage, toStorage } from './conversion.js';
 import { jsonEqual } from './equal.js';
@@ -303,6 +304,9 @@ export class ObjectStore {
     let next = prepareForUpdate(storageInfo, existing, draft, strategySubresource);
     const errors = validateUpdate(next, existing, storageInfo);
     if (errors.length > 0) throw invalid(r, name, errors);
+    const resizeRefusal = r.kind === 'PersistentVolumeClaim' && strategySubresource === undefined
+      ? claimResizeRefusal(next, existing as Obj, (n) => this.lookup('storageclasses.storage.k8s.io', objectKey(undefined, n)) as Obj | undefined) : undefined;
+    if (resizeRefusal) throw forbidden(r, name, resizeRefusal);
     if (options.fieldManager) next = this.recorded(existing, next, options.fieldManager, options.subresource);
     return this.commitUpdate(r, bucket, key, existing, next, options.dryRun ?? false);
   }
