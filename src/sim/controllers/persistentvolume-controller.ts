@@ -423,7 +423,7 @@ function startResize(ctx: Ctx, claim: KubeObject, pv: KubeObject, status: Obj, r
   status['allocatedResourceStatuses'] = { storage: 'ControllerResizeInProgress' };
   saveClaimStatus(ctx, claim, status);
   ctx.resizer.record(objectReference(claim), 'Normal', 'Resizing', `External resizer is resizing volume ${pv.metadata.name}`);
-  ctx.queue.addAfter(`pvc:${keyFor(claim.metadata.namespace, claim.metadata.name)}`, RESIZE_STEP_MS);
+  syncAfter(ctx, `pvc:${keyFor(claim.metadata.namespace, claim.metadata.name)}`, RESIZE_STEP_MS);
 }
 
 /** True (with the claim queued for later) while a resize step entered at the condition's time is still running. */
@@ -431,7 +431,7 @@ function waitStep(ctx: Ctx, claim: KubeObject, condition: Obj): boolean {
   const since = Date.parse(String(condition['lastTransitionTime'] ?? ''));
   const left = (Number.isNaN(since) ? 0 : since + RESIZE_STEP_MS) - ctx.clock.now().getTime();
   if (left <= 0) return false;
-  ctx.queue.addAfter(`pvc:${keyFor(claim.metadata.namespace, claim.metadata.name)}`, left);
+  syncAfter(ctx, `pvc:${keyFor(claim.metadata.namespace, claim.metadata.name)}`, left);
   return true;
 }
 
