@@ -2,12 +2,13 @@
  * The `kubetriage` command line. `main` returns the exit code instead of exiting, so tests and the
  * kubectl plugin can call it: 0 healthy, 1 findings, 2 error.
  */
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../sources/input-error.js';
 import { asksForLive } from './live-snapshot.js';
 import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFlags, type Io } from './diagnose-command.js';
 import { positive, runDemo, type DemoFlags } from './demo-command.js';
+import { registerRcaCommand } from './rca-command.js';
 import { registerSimCommand } from './sim-command.js';
 
 export const EXIT_ERROR = 2;
@@ -46,6 +47,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     });
 
   registerSimCommand(program, io);
+  registerRcaCommand(program, io, (code) => { exitCode = code; });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -83,7 +85,18 @@ function chooseSource(inputs: string[], flags: DiagnoseFlags, io: Io): string[] 
     if (asksForLive(flags)) throw new InputError(inputs[0]!, 'give either input files or live-cluster flags (--live, --kubeconfig, --context, -A, -l), not both');
     return inputs;
   }
-  return asksForLive(flags) || io.stdin.isTTY ? 'live' : ['-'];
+  return asksForLive(flags) || !stdinHasData(io.stdin) ? 'live' : ['-'];
+}
+
+/** A pipe or a redirected file carries input; a terminal or /dev/null (a cron job, a CI step) does not. */
+function stdinHasData(stdin: NodeJS.ReadStream): boolean {
+  if (stdin.isTTY) return false;
+  try {
+    const stat = fstatSync((stdin as NodeJS.ReadStream & { fd?: number }).fd ?? 0);
+    return stat.isFIFO() || stat.isFile() || stat.isSocket();
+  } catch {
+    return true;
+  }
 }
 
 /** Saved output does not say when it was taken: the user can, so that ages are judged from then. */

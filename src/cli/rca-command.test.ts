@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { petshopCase } from '../rca/fixtures.test-support.js';
+import { registerRcaCommand } from './rca-command.js';
+import type { Io } from './diagnose-command.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  let code = -1;
+  const program = new Command('kubetriage').exitOverride();
+  registerRcaCommand(program, { stdin: process.stdin, stdout, stderr: stdout } as unknown as Io, (c) => { code = c; });
+  await program.parseAsync(['rca', ...args], { from: 'user' });
+  return { code, out };
+}
+
+describe('kubetriage rca', () => {
+  it('prints the ranking as JSON, best first, and exits 1', async () => {
+    const { code, out } = await run([petshopCase({ fault: true }), '-o', 'json']);
+    const json = JSON.parse(out) as { ranking: { component: string; score: number; evidence: unknown[] }[] };
+    expect(code).toBe(1);
+    expect(json.ranking[0]?.component).toBe('api');
+    expect(json.ranking.map((r) => r.score)).toEqual([...json.ranking.map((r) => r.score)].sort((a, b) => b - a));
+  });
+  it('says honestly that no root cause was found, and exits 0', async () => {
+    const text = await run([petshopCase({ fault: false })]);
+    expect(text).toEqual({ code: 0, out: 'no root cause found: no component is anomalous in this case\n' });
+    const json = JSON.parse((await run([petshopCase({ fault: false }), '-o', 'json'])).out) as { ranking: unknown[] };
+    expect(json.ranking).toEqual([]);
+  });
+  it('prints evidence under each component in text', async () => {
+    const { out } = await run([petshopCase({ fault: true })]);
+    expect(out).toMatch(/^1\. api {2}\(score [0-9.]+\)\n {5}- api /);
+  });
+});
