@@ -69,7 +69,7 @@ async function untilFaultsShow(client: ApiClient, scenario: Scenario, flags: Dem
   for (;;) {
     const snapshot = await loadLive(client);
     const report = diagnoseSnapshot(snapshot, {});
-    const settled = meetsExpectation(report.incidents.map((i) => i.cause), scenario);
+    const settled = meetsExpectation(report.incidents, scenario);
     if (settled || Date.now() >= deadline) {
       if (stderr.isTTY) stderr.write('\r\u001b[2K');
       return { snapshot, report: flags.namespace || flags.severity ? diagnoseSnapshot(snapshot, flags) : report };

@@ -4,7 +4,8 @@
  * node under memory pressure and the pods it evicted are one). Within an incident, the finding
  * nearest the root (a node before its evictions, a crash before the rollout it stalls) is the cause.
  */
-import type { ClusterGraph } from '../cluster/graph.js';
+import type { Service } from 'kubernetes-types/core/v1.js';
+import type { ClusterGraph, Obj } from '../cluster/graph.js';
 import { keyOf, type ObjectRef } from '../cluster/objects.js';
 import { SEVERITY_RANK, type FailureMode, type Finding, type Incident } from './finding.js';
 import { shortHash } from './plan.js';
@@ -53,7 +54,7 @@ export function groupIncidents(findings: Finding[], graph: ClusterGraph): Incide
 
 function linkKeys(f: Finding, graph: ClusterGraph): string[] {
   const keys = [keyOf(f.culprit)];
-  for (const r of f.related ?? []) keys.push(keyOf(r));
+  for (const r of f.related ?? []) keys.push(keyOf(r), ...workloadsBehind(r, graph));
   if (NODE_SCOPED.has(f.mode)) return keys;
   if (f.subject.kind === 'Pod') {
     const pod = graph.resolve(f.subject);
@@ -62,6 +63,17 @@ function linkKeys(f: Finding, graph: ClusterGraph): string[] {
     keys.push(keyOf(f.subject));
   }
   return keys;
+}
+
+/**
+ * A related Service stands for the workloads behind it: a checkout that fails because the payments
+ * Service has no ready endpoints belongs to the incident of the payments pods' own failure.
+ */
+function workloadsBehind(ref: ObjectRef, graph: ClusterGraph): string[] {
+  if (ref.kind !== 'Service') return [];
+  const svc = graph.resolve(ref) as Obj<Service> | undefined;
+  if (!svc) return [];
+  return [...new Set(graph.servicePods(svc).map((pod) => keyOf(graph.workloadOf(pod))))];
 }
 
 function byRootedness(a: Finding, b: Finding): number {

@@ -31,6 +31,11 @@ export interface ImageEntry {
   responseMs?: number;
   /** CPU the default process burns, in millicores; default 2 for a server, 1 for a tool (an idle process). */
   cpuMillis?: number;
+  /**
+   * Services (of the pod's namespace) the server calls: while one has no ready endpoint, its HTTP
+   * paths answer 503 and it logs the failed call (see dependencies.ts).
+   */
+  dependsOn?: readonly string[];
   /** Memory the default process adds every second it runs (a leak); default 0. */
   memoryGrowthBytesPerSecond?: number;
 }

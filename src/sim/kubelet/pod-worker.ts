@@ -17,11 +17,14 @@ import { goDuration } from './go-duration.js';
 import { podConditions, podPhase } from './pod-phase.js';
 import { type Program, programOf } from './program.js';
 import { runProbe } from './probes.js';
+import { failingDependency } from './dependencies.js';
 import { type PodUsage, containerUsage, memoryLimitBytes } from './usage.js';
 
 const PODS = lookupResource('pods')!;
 /** Time for the kubelet to notice an exit (PLEG relist) before acting on it. */
 const RELIST_MS = 1_000;
+/** Log lines a running container keeps (the kubelet's log rotation bounds real ones too). */
+const MAX_LOG_LINES = 1_000;
 /** Retry period of a pod whose container could not be configured. */
 const CONFIG_RETRY_MS = 10_000;
 
@@ -453,7 +456,7 @@ export class PodWorker {
     let successes = 0;
     const tick = () => {
       if (!r.state.running || r.killing) return;
-      const outcome = runProbe(probe, r.spec, r.program!, this.podIP, r.listening, r.entry?.binaries ?? []);
+      const outcome = runProbe(probe, r.spec, r.program!, this.podIP, r.listening, r.entry?.binaries ?? [], this.dependencyDown(r));
       if (outcome.ok) {
         failures = 0;
         successes += 1;
@@ -485,6 +488,18 @@ export class PodWorker {
     };
     // The prober's first run comes after the initial delay (and not before the process could answer).
     this.instanceTimer(r, Math.max((probe.initialDelaySeconds ?? 0) * 1000, Math.min(period, 1000)), tick);
+  }
+
+  /** Whether a service the program calls is down; the call's failure goes to its log, as the app would write it. */
+  private dependencyDown(r: ContainerRun): boolean {
+    const program = r.program;
+    if (!program || program.dependsOn.length === 0 || !r.listening) return false;
+    const failure = failingDependency(this.ctx.store, this.pod.metadata?.namespace ?? 'default', program.dependsOn);
+    if (failure === undefined) return false;
+    r.logs.push(`${formatTime(this.ctx.clock.now())} ERROR ${failure}`);
+    // A long outage must not grow the log without bound.
+    if (r.logs.length > MAX_LOG_LINES) r.logs.splice(0, r.logs.length - MAX_LOG_LINES);
+    return true;
   }
 
   // ---- status ----

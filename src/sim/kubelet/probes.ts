@@ -24,9 +24,10 @@ function refused(target: string): string {
 
 /**
  * Runs one probe of container `c` (program `p`, listening since `listening`) at the pod IP.
- * Exec probes succeed when the image has the executable.
+ * Exec probes succeed when the image has the executable. `dependencyDown`: the server cannot reach a
+ * service it needs, so it answers 503 where it would answer 200.
  */
-export function runProbe(probe: Probe, c: Container, p: Program, podIP: string, listening: boolean, binaries: readonly string[]): ProbeOutcome {
+export function runProbe(probe: Probe, c: Container, p: Program, podIP: string, listening: boolean, binaries: readonly string[], dependencyDown = false): ProbeOutcome {
   if (probe.httpGet) {
     const port = resolvePort(probe.httpGet.port, c);
     const host = probe.httpGet.host ?? podIP;
@@ -40,6 +41,7 @@ export function runProbe(probe: Probe, c: Container, p: Program, podIP: string, 
     }
     const bare = path.split('?')[0] ?? path;
     if (!p.httpPaths.includes(bare)) return { ok: false, output: 'HTTP probe failed with statuscode: 404' };
+    if (dependencyDown) return { ok: false, output: 'HTTP probe failed with statuscode: 503' };
     return { ok: true, output: '' };
   }
   if (probe.tcpSocket || probe.grpc) {

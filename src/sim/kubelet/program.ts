@@ -23,6 +23,8 @@ export interface Program {
   exitsOnSigterm: boolean;
   /** Time to answer an HTTP request. */
   responseMs: number;
+  /** Services it needs to answer (the image's `dependsOn`). */
+  dependsOn: readonly string[];
   /** An executable the image lacks: the runtime cannot start the container. */
   missingExecutable?: string;
 }
@@ -54,6 +56,7 @@ function base(entry: ImageEntry): Program {
     memoryGrowthBytesPerSecond: entry.memoryGrowthBytesPerSecond ?? 0,
     cpuMillis: entry.cpuMillis ?? (entry.defaultRun.kind === 'serve' ? IDLE_SERVER_MILLIS : IDLE_TOOL_MILLIS),
     httpPaths: entry.httpPaths, startMs: entry.startMs, exitsOnSigterm: entry.exitsOnSigterm, responseMs: entry.responseMs ?? 5,
+    dependsOn: entry.dependsOn ?? [],
   };
 }
 

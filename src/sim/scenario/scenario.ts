@@ -24,6 +24,8 @@ export interface ExpectedCause {
   subject?: { kind: string; namespace?: string; name?: string };
   /** Pod names are random: match the subject's name by prefix instead. */
   namePrefix?: string;
+  /** Findings the incident must carry as symptoms (a cascade's upstream failures). */
+  symptoms?: Omit<ExpectedCause, 'symptoms'>[];
 }
 
 /** A parsed, validated scenario. */
@@ -140,13 +142,21 @@ function readCatalog(value: unknown, fail: Fail): Record<string, ImageEntry> {
 function readExpect(value: unknown, fail: Fail): ExpectedCause[] {
   if (!Array.isArray(value)) return fail('expect', 'required: a list of root causes ([] for a healthy cluster)');
   return value.map((cause, i) => {
-    const at = `expect[${i}]`;
-    if (!isObject(cause)) return fail(at, 'a mapping with mode and category');
-    if (!isString(cause['mode'])) fail(`${at}.mode`, 'required: a failure mode such as CrashLoopBackOff');
-    if (!isString(cause['category'])) fail(`${at}.category`, 'required: a root-cause category such as missing-configmap');
-    const subject = cause['subject'];
-    if (subject !== undefined && !(isObject(subject) && isString(subject['kind']))) fail(`${at}.subject.kind`, 'required when subject is given');
-    if (cause['namePrefix'] !== undefined && !isString(cause['namePrefix'])) fail(`${at}.namePrefix`, 'a non-empty string');
-    return cause as unknown as ExpectedCause;
+    const expected = readFinding(cause, `expect[${i}]`, fail);
+    const symptoms = (cause as Obj)['symptoms'];
+    if (symptoms === undefined) return expected;
+    if (!Array.isArray(symptoms)) return fail(`expect[${i}].symptoms`, 'a list of findings (mode, category ...)');
+    symptoms.forEach((s, j) => readFinding(s, `expect[${i}].symptoms[${j}]`, fail));
+    return expected;
   });
+}
+
+function readFinding(cause: unknown, at: string, fail: Fail): ExpectedCause {
+  if (!isObject(cause)) return fail(at, 'a mapping with mode and category');
+  if (!isString(cause['mode'])) fail(`${at}.mode`, 'required: a failure mode such as CrashLoopBackOff');
+  if (!isString(cause['category'])) fail(`${at}.category`, 'required: a root-cause category such as missing-configmap');
+  const subject = cause['subject'];
+  if (subject !== undefined && !(isObject(subject) && isString(subject['kind']))) fail(`${at}.subject.kind`, 'required when subject is given');
+  if (cause['namePrefix'] !== undefined && !isString(cause['namePrefix'])) fail(`${at}.namePrefix`, 'a non-empty string');
+  return cause as unknown as ExpectedCause;
 }

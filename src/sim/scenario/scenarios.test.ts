@@ -17,7 +17,7 @@ import { writeKubeconfig } from '../api/kubeconfig.js';
 import { RealClock } from '../clock.js';
 import { startSimCluster } from '../cluster.js';
 import { applyScenario } from './apply.js';
-import { type ReportedCause, matchesExpected, meetsExpectation } from './expectation.js';
+import { type ReportedFinding, type ReportedIncident, matchesExpected, meetsExpectation } from './expectation.js';
 import { type Scenario, loadScenario } from './scenario.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
@@ -46,51 +46,55 @@ function kubectl(dir: string, kubeconfig: string, args: string[]): Promise<strin
 
 interface PodJson {
   metadata: { name: string; namespace: string };
-  status?: { containerStatuses?: { name: string; restartCount: number }[] };
+  status?: { containerStatuses?: { name: string; restartCount: number; ready: boolean; state?: { running?: object } }[] };
 }
 
-/** Captures the cluster with kubectl as a user would, and diagnoses the files. */
+/** Captures the cluster with kubectl as a user would (with the logs of crashed and unready containers), and diagnoses the files. */
 async function captureAndDiagnose(dir: string, kubeconfig: string, round: number): Promise<Incident[]> {
   const state = await kubectl(dir, kubeconfig, ['get', 'pods,deployments,replicasets,services,endpoints,endpointslices,events,nodes,configmaps', '-A', '-o', 'json']);
   const stateFile = join(dir, `state-${round}.json`);
   writeFileSync(stateFile, state);
+  const logs: string[] = [];
   const previousLogs: string[] = [];
+  const save = async (pod: PodJson, container: string, previous: boolean): Promise<void> => {
+    const log = await kubectl(dir, kubeconfig, ['logs', ...(previous ? ['--previous'] : []), '-n', pod.metadata.namespace, pod.metadata.name, '-c', container]).catch(() => undefined);
+    if (log === undefined) return;
+    const file = join(dir, `${previous ? 'prev' : 'cur'}-${round}-${pod.metadata.name}-${container}.log`);
+    writeFileSync(file, log);
+    (previous ? previousLogs : logs).push(`${pod.metadata.namespace}/${pod.metadata.name}/${container}=${file}`);
+  };
   const pods = (JSON.parse(state) as { items: (PodJson & { kind: string })[] }).items.filter((o) => o.kind === 'Pod');
   for (const pod of pods) {
     for (const c of pod.status?.containerStatuses ?? []) {
-      if (c.restartCount === 0) continue;
-      const log = await kubectl(dir, kubeconfig, ['logs', '--previous', '-n', pod.metadata.namespace, pod.metadata.name, '-c', c.name]).catch(() => undefined);
-      if (log === undefined) continue;
-      const file = join(dir, `prev-${round}-${pod.metadata.name}-${c.name}.log`);
-      writeFileSync(file, log);
-      previousLogs.push(`${pod.metadata.namespace}/${pod.metadata.name}/${c.name}=${file}`);
+      if (c.restartCount > 0) await save(pod, c.name, true);
+      if (c.state?.running && !c.ready) await save(pod, c.name, false);
     }
   }
-  const snapshot = await loadInputs([stateFile], { previousLogs });
+  const snapshot = await loadInputs([stateFile], { logs, previousLogs });
   return diagnose(new ClusterGraph(snapshot)).incidents;
 }
 
-type Cause = ReportedCause;
-
-const causeOf = (incident: Incident): Cause => ({ mode: incident.cause.mode, category: incident.cause.rootCause.category, subject: incident.cause.subject });
+const reported = (f: Incident['cause']): ReportedFinding => ({ mode: f.mode, category: f.rootCause.category, subject: f.subject });
+const reportedIncident = (i: Incident): ReportedIncident => ({ cause: reported(i.cause), symptoms: i.symptoms.map(reported) });
 
 /** `kubetriage diagnose` on the live cluster, through the built command line. */
-function diagnoseLive(kubeconfig: string): Promise<Cause[]> {
+function diagnoseLive(kubeconfig: string): Promise<ReportedIncident[]> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [BIN, 'diagnose', '--kubeconfig', kubeconfig, '-o', 'json'], { timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && err.code !== 1) reject(new Error(`kubetriage diagnose: ${stderr || err.message}`));
-      else resolve((JSON.parse(stdout) as { incidents: { cause: Cause }[] }).incidents.map((i) => i.cause));
+      else resolve((JSON.parse(stdout) as { incidents: ReportedIncident[] }).incidents);
     });
   });
 }
 
-function summary(causes: Cause[]): string[] {
-  return causes.map((c) => `${c.mode}/${c.category} ${c.subject.kind} ${c.subject.namespace ?? ''}/${c.subject.name}`);
+function summary(incidents: ReportedIncident[]): string[] {
+  const line = (c: ReportedFinding): string => `${c.mode}/${c.category} ${c.subject.kind} ${c.subject.namespace ?? ''}/${c.subject.name}`;
+  return incidents.map((i) => `${line(i.cause)}${i.symptoms.length ? ` [${i.symptoms.map(line).join('; ')}]` : ''}`);
 }
 
 interface Diagnoses {
-  files: Cause[];
-  live: Cause[];
+  files: ReportedIncident[];
+  live: ReportedIncident[];
 }
 
 /** Serves the scenario and diagnoses it both ways until both settle on the expectation or time runs out. */
@@ -106,7 +110,7 @@ async function run(scenario: Scenario): Promise<Diagnoses> {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const deadline = Date.now() + DEADLINE_MS - SETTLE_MS;
     for (let round = 0; ; round++) {
-      const files = (await captureAndDiagnose(dir, kubeconfig, round)).map(causeOf);
+      const files = (await captureAndDiagnose(dir, kubeconfig, round)).map(reportedIncident);
       const live = await diagnoseLive(kubeconfig);
       if ((meetsExpectation(files, scenario) && meetsExpectation(live, scenario)) || Date.now() > deadline) return { files, live };
       await new Promise((r) => setTimeout(r, 1_000));
@@ -132,10 +136,10 @@ describe('scenarios/', () => {
   it.concurrent.each(files)('%s: the diagnosis of kubectl\'s files and the live one name exactly the expected root causes', async (file) => {
     const scenario = await loadScenario(join(SCENARIOS, file));
     const diagnoses = await run(scenario);
-    for (const [route, causes] of Object.entries(diagnoses) as [string, Cause[]][]) {
-      expect(summary(causes), `${file} (${route})`).toHaveLength(scenario.expect.length);
+    for (const [route, incidents] of Object.entries(diagnoses) as [string, ReportedIncident[]][]) {
+      expect(summary(incidents), `${file} (${route})`).toHaveLength(scenario.expect.length);
       for (const want of scenario.expect) {
-        expect(causes.some((c) => matchesExpected(c, want)), `${file} (${route}): expected ${JSON.stringify(want)} among ${JSON.stringify(summary(causes))}`).toBe(true);
+        expect(incidents.some((i) => matchesExpected(i, want)), `${file} (${route}): expected ${JSON.stringify(want)} among ${JSON.stringify(summary(incidents))}`).toBe(true);
       }
     }
   }, 60_000);
