@@ -29,6 +29,8 @@ export class ApiError extends Error {
 }
 
 const RETRIABLE = (status: number): boolean => status === 429 || status >= 500;
+
+type Query = Record<string, string | number | boolean | undefined>;
 const DEFAULTS = { timeoutMs: 30_000, attempts: 4, backoffMs: 250 };
 
 /** One API server, as a kubeconfig's current context names it; counts the requests it sends. */
@@ -48,44 +50,59 @@ export class ApiClient {
   }
 
   /** GETs `path` (with `query`) and parses its JSON body. */
-  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
-    const body = await this.get(path, query, 'application/json');
-    return JSON.parse(body) as T;
+  async getJson<T>(path: string, query: Query = {}): Promise<T> {
+    return JSON.parse(await this.send('GET', path, { query })) as T;
   }
 
   /** GETs `path` as text (a container log). */
-  async getText(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<string> {
-    return this.get(path, query, '*/*');
+  async getText(path: string, query: Query = {}): Promise<string> {
+    return this.send('GET', path, { query, accept: '*/*' });
   }
 
-  private async get(path: string, query: Record<string, string | number | boolean | undefined>, accept: string): Promise<string> {
+  /**
+   * Sends a write (POST, PUT, PATCH, DELETE) with a JSON body and parses the answer. Only a 429 is
+   * retried: after a 5xx or a dropped connection the write may have been applied.
+   * @example await client.writeJson('PATCH', path, patch, { contentType: 'application/merge-patch+json', query: { dryRun: 'All' } })
+   */
+  async writeJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body: unknown, options: { query?: Query; contentType?: string } = {}): Promise<T> {
+    const text = await this.send(method, path, { query: options.query ?? {}, body: JSON.stringify(body), contentType: options.contentType ?? 'application/json' });
+    return JSON.parse(text) as T;
+  }
+
+  private async send(method: string, path: string, request: { query: Query; accept?: string; body?: string; contentType?: string }): Promise<string> {
     const url = new URL(this.server + path);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(request.query)) if (value !== undefined) url.searchParams.set(key, String(value));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(url, accept);
+        return await this.once(method, url, request);
       } catch (err) {
-        const retryIn = this.retryDelay(err, attempt);
-        if (retryIn === undefined) throw this.explained(err, path);
+        const retryIn = this.retryDelay(err, attempt, method === 'GET');
+        if (retryIn === undefined) throw this.explained(err, `${method} ${path}`);
         await this.options.sleep(retryIn);
       }
     }
   }
 
-  private retryDelay(err: unknown, attempt: number): number | undefined {
+  private retryDelay(err: unknown, attempt: number, idempotent: boolean): number | undefined {
     if (attempt >= this.options.attempts) return undefined;
     const backoff = this.options.backoffMs * 2 ** (attempt - 1);
     if (err instanceof HttpFailure) {
-      if (!RETRIABLE(err.status)) return undefined;
+      if (!(err.status === 429 || (idempotent && RETRIABLE(err.status)))) return undefined;
       return err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff;
     }
+    if (!idempotent) return undefined;
     // A connection reset mid-answer is worth another try; a refused one means nothing listens.
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ECONNRESET' || code === 'EPIPE' || err instanceof TimeoutFailure ? backoff : undefined;
   }
 
-  private async once(url: URL, accept: string): Promise<string> {
-    const options: RequestOptions = { method: 'GET', headers: { Accept: accept } };
+  private async once(method: string, url: URL, request: { accept?: string; body?: string; contentType?: string }): Promise<string> {
+    const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
+    if (request.body !== undefined) {
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(request.body));
+    }
+    const options: RequestOptions = { method, headers };
     await this.kubeConfig.applyToHTTPSOptions(options);
     this.requests++;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -99,13 +116,13 @@ export class ApiClient {
       }, reject));
       req.setTimeout(this.options.timeoutMs, () => req.destroy(new TimeoutFailure(this.options.timeoutMs)));
       req.on('error', reject);
-      req.end();
+      req.end(request.body);
     });
   }
 
   private explained(err: unknown, path: string): Error {
     if (err instanceof HttpFailure) return statusError(err, path);
-    if (err instanceof TimeoutFailure) return new InputError(this.server, `no answer to GET ${path} within ${err.ms / 1000} s`);
+    if (err instanceof TimeoutFailure) return new InputError(this.server, `no answer to ${path} within ${err.ms / 1000} s`);
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ECONNREFUSED' ? 'connection refused: is the API server running, and is this the right kubeconfig context?'
       : code === 'ENOTFOUND' ? 'host not found' : (err as Error).message;

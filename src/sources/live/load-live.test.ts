@@ -127,6 +127,22 @@ describe('loadLive', () => {
     expect(String(failure)).toContain('no answer to GET /api/v1/nodes within 0.1 s');
   });
 
+  it('writes with a JSON body, retrying a 429 but never a 5xx (the write may have been applied)', async () => {
+    const path = '/api/v1/namespaces/shop/configmaps';
+    const c = client({ ...noWait, backoffMs: 1 });
+    sim.faults.inject({ path, method: 'POST', status: 429, times: 1 });
+    const created = await c.writeJson<KubeObject>('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags' }, data: { a: '1' } });
+    expect(created.metadata.uid).toBeDefined();
+    expect(c.requests).toBe(2);
+    const dry = await c.writeJson<KubeObject & { data: Record<string, string> }>('PATCH', `${path}/flags`, { data: { a: '2' } }, { contentType: 'application/merge-patch+json', query: { dryRun: 'All' } });
+    expect(dry.data.a).toBe('2');
+    expect((await c.getJson<{ data: Record<string, string> }>(`${path}/flags`)).data.a).toBe('1');
+    sim.faults.inject({ path, method: 'PATCH', status: 503, times: 1 });
+    const failure = await c.writeJson('PATCH', `${path}/flags`, { data: { a: '3' } }, { contentType: 'application/merge-patch+json' }).catch((err: unknown) => err);
+    expect((failure as ApiError).status).toBe(503);
+    expect((await c.getJson<{ data: Record<string, string> }>(`${path}/flags`)).data.a).toBe('1');
+  });
+
   it('restarts a list once when its continue token has expired', async () => {
     sim.faults.inject({ path: /\/namespaces\/batch\/pods\?.*continue=/, status: 410, times: 1 });
     const snapshot = await loadLive(client(), { namespace: 'batch', pageSize: 200, logs: { maxContainers: 0 } });
