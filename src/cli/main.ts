@@ -10,6 +10,7 @@ import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFl
 import { positive, runDemo, type DemoFlags } from './demo-command.js';
 import { registerRcaCommand } from './rca-command.js';
 import { registerSimCommand } from './sim-command.js';
+import { registerWatchCommand } from './watch-command.js';
 
 export const EXIT_ERROR = 2;
 
@@ -47,6 +48,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     });
 
   registerSimCommand(program, io);
+  registerWatchCommand(program, io);
   registerRcaCommand(program, io, (code) => { exitCode = code; });
 
   try {

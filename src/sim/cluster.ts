@@ -4,14 +4,14 @@
  */
 import { lookupResource } from './resources.js';
 import type { ApiFaults } from './api/fault-injection.js';
-import { startSimServer } from './api/server.js';
+import { startSimServer, type SimServerOptions } from './api/server.js';
 import { startRbac } from './auth/bootstrap-rbac.js';
 import { RealClock, type SimClock } from './clock.js';
 import { startControllers } from './controllers/index.js';
 import { createDefaultStorageClass } from './controllers/default-storage-class.js';
 import { DEFAULT_CATALOG, startKubelets, type ImageCatalog } from './kubelet/index.js';
 import { startScheduler } from './scheduler/index.js';
-import type { ObjectStore } from './store/object-store.js';
+import { ObjectStore } from './store/object-store.js';
 
 export interface SimClusterOptions {
   port?: number;
@@ -32,6 +32,11 @@ export interface SimCluster {
   clock: SimClock;
   /** The images the kubelets know. */
   catalog: ImageCatalog;
+  /**
+   * Stops the API server (every connection and watch drops) and starts it again on the same port
+   * after `downMs`, with the cluster's state and controllers untouched: an apiserver restart.
+   */
+  restartApi(downMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,30 +44,39 @@ export interface SimCluster {
 export async function startSimCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
   const clock = options.clock ?? new RealClock();
   let kubelets: ReturnType<typeof startKubelets> | undefined;
-  const server = await startSimServer({
-    ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}),
-    storeOptions: { now: () => clock.now() },
+  const store = new ObjectStore({ now: () => clock.now() });
+  const serverOptions: SimServerOptions = {
+    store, ...(options.host !== undefined ? { host: options.host } : {}),
     podLogs: (namespace, pod, container, previous) => kubelets?.logs(namespace, pod, container, previous),
     metrics: () => kubelets?.usage(),
-  });
-  const stopRbac = startRbac(server.store, clock);
-  createDefaultStorageClass(server.store);
-  const controllers = startControllers({ store: server.store, clock, metrics: () => kubelets?.usage() });
+  };
+  let server = await startSimServer({ ...serverOptions, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const port = Number(new URL(server.url).port);
+  const stopRbac = startRbac(store, clock);
+  createDefaultStorageClass(store);
+  const controllers = startControllers({ store, clock, metrics: () => kubelets?.usage() });
   const catalog: ImageCatalog = { ...DEFAULT_CATALOG, ...options.catalog };
-  kubelets = startKubelets({ store: server.store, clock, catalog });
-  const scheduler = startScheduler({ store: server.store, clock });
+  kubelets = startKubelets({ store, clock, catalog });
+  const scheduler = startScheduler({ store, clock });
   const nodes = lookupResource('nodes')!;
   for (let i = 1; i <= (options.nodes ?? 0); i++) {
     server.store.create(nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: `sim-worker-${i}`, labels: { 'kubernetes.io/hostname': `sim-worker-${i}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } } });
   }
   return {
-    url: server.url, store: server.store, faults: server.faults, clock, catalog,
+    url: server.url, store, clock, catalog,
+    get faults() { return server.faults; },
+    restartApi: async (downMs = 0) => {
+      await server.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = await startSimServer({ ...serverOptions, port });
+    },
     close: async () => {
       scheduler.stop();
       kubelets?.stop();
       controllers.stop();
       stopRbac();
       await server.close();
+      store.close();
     },
   };
 }

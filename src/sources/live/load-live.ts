@@ -7,7 +7,8 @@
 import { SnapshotBuilder, type ClusterSnapshot } from '../../cluster/snapshot.js';
 import type { KubeObject } from '../../cluster/objects.js';
 import { ApiError, type ApiClient } from './api-client.js';
-import { LIVE_KINDS, listPath, resourceName, type LiveKind } from './kinds.js';
+import { LIVE_KINDS, resourceName, type LiveKind } from './kinds.js';
+import { pagedList } from './list-kind.js';
 import { fetchFailingLogs, type LogBudget } from './failing-logs.js';
 import { forEachLimited } from './limited.js';
 
@@ -30,7 +31,6 @@ export interface LiveProgress {
   objects: number;
 }
 
-const PAGE_SIZE = 500;
 /** Kinds listed at once: a few keep latency low without a burst the API server's fairness would throttle. */
 const LIST_CONCURRENCY = 4;
 
@@ -55,48 +55,12 @@ export async function loadLive(client: ApiClient, options: LiveOptions = {}): Pr
 async function listKind(client: ApiClient, k: LiveKind, options: LiveOptions, builder: SnapshotBuilder): Promise<KubeObject[]> {
   const scope = k.namespaced && options.namespace !== undefined ? `in namespace ${options.namespace}` : 'at the cluster scope';
   try {
-    return await pagedList(client, k, options);
+    return (await pagedList(client, k, options)).items;
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 403) builder.addGap(`cannot list ${resourceName(k)} ${scope}: forbidden`);
     else if (err.status === 404) builder.addGap(`the server does not serve ${resourceName(k)}/${k.version}`);
     else throw err;
     return [];
-  }
-}
-
-/** Every page of one kind; an expired continue token restarts the list once, as client-go's pager does. */
-async function pagedList(client: ApiClient, k: LiveKind, options: LiveOptions): Promise<KubeObject[]> {
-  const path = listPath(k, options.namespace);
-  const query = { limit: options.pageSize ?? PAGE_SIZE, labelSelector: k.selectable ? options.labelSelector : undefined };
-  for (let restarted = false; ; restarted = true) {
-    const items: KubeObject[] = [];
-    let token: string | undefined;
-    try {
-      do {
-        const page = await client.getJson<{ items?: KubeObject[]; metadata?: { continue?: string } }>(path, { ...query, continue: token });
-        for (const item of page.items ?? []) items.push(typed(item, k));
-        token = page.metadata?.continue || undefined;
-      } while (token !== undefined);
-      return items;
-    } catch (err) {
-      if (restarted || !(err instanceof ApiError) || err.status !== 410 || token === undefined) throw err;
-    }
-  }
-}
-
-/** List items come without kind and apiVersion: the list names them once. */
-function typed(item: KubeObject, k: LiveKind): KubeObject {
-  item.kind = k.kind;
-  item.apiVersion = k.group === '' ? k.version : `${k.group}/${k.version}`;
-  if (k.keysOnly) keysOnly(item);
-  return item;
-}
-
-function keysOnly(item: KubeObject): void {
-  const holder = item as KubeObject & { data?: Record<string, string>; binaryData?: Record<string, string>; stringData?: Record<string, string> };
-  for (const field of ['data', 'binaryData', 'stringData'] as const) {
-    const values = holder[field];
-    if (values) holder[field] = Object.fromEntries(Object.keys(values).map((key) => [key, '']));
   }
 }
