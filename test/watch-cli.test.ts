@@ -25,7 +25,7 @@ describe('kubetriage watch', () => {
     try {
       const kubeconfig = join(dir, 'kubeconfig');
       await writeKubeconfig(kubeconfig, sim.url);
-      const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig, '-o', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig, '-o', 'json', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -41,6 +41,13 @@ describe('kubetriage watch', () => {
         if (Date.now() > deadline) throw new Error(`no incident opened: ${out} ${err}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      const metricsUrl = /metrics at (\S+\/metrics)/.exec(err)?.[1];
+      expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const metrics = await (await fetch(metricsUrl!)).text();
+      expect(metrics).toMatch(/^kubetriage_incidents_open\{mode="ImagePull",severity="(critical|warning)"\} 1$/m);
+      expect(metrics).toMatch(/^kubetriage_analysis_duration_seconds_count [1-9]\d*$/m);
+      expect(Number(/^kubetriage_api_requests_total\{request="get"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(25);
+      expect((await fetch(metricsUrl!.replace('/metrics', '/readyz'))).status).toBe(200);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       const changes = out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; incident: { status: string; report: { cause: { mode: string; category: string } } } });

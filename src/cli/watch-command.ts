@@ -6,6 +6,8 @@
 import { Command, Option } from 'commander';
 import { displayRef } from '../cluster/objects.js';
 import type { IncidentChange, TrackedIncident } from '../diagnose/incident-tracker.js';
+import { parseListen, startEndpoint } from '../server/http-endpoint.js';
+import { watchMetrics } from '../server/metrics.js';
 import { WatchService } from '../server/watch-service.js';
 import { ApiClient } from '../sources/live/api-client.js';
 import { loadKubeConfig } from '../sources/live/kubeconfig.js';
@@ -19,6 +21,8 @@ export interface WatchFlags {
   context?: string;
   namespace?: string;
   selector?: string;
+  /** `HOST:PORT` for /metrics, /healthz and /readyz. */
+  listen?: string;
 }
 
 export function registerWatchCommand(program: Command, io: Io): void {
@@ -29,6 +33,7 @@ export function registerWatchCommand(program: Command, io: Io): void {
     .option('--context <name>', 'kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'watch one namespace (default: all)')
     .option('-l, --selector <selector>', 'watch only the pods, services and controllers with these labels')
+    .option('--listen <host:port>', 'serve /metrics (Prometheus), /healthz and /readyz here, e.g. 127.0.0.1:9090 (or :9090 in a pod)')
     .action(async (flags: WatchFlags) => {
       await runWatch(flags, io, untilSignalled());
     });
@@ -42,8 +47,11 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
   const client = new ApiClient(kubeConfig);
   const style = styleFor(io.stdout);
   const live = flags.output === 'text' && io.stdout.isTTY;
+  const listen = flags.listen !== undefined ? parseListen(flags.listen) : undefined;
+  let ready = false;
+  const metrics = watchMetrics(() => service, () => client.requests);
   const service: WatchService = new WatchService({
-    client, kubeConfig,
+    client, kubeConfig, onAnalyzed: (ms) => metrics.analyzed(ms),
     ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}), ...(flags.selector !== undefined ? { labelSelector: flags.selector } : {}),
     onChanges: (changes) => {
       if (flags.output === 'json') for (const change of changes) io.stdout.write(`${JSON.stringify(change)}\n`);
@@ -52,11 +60,14 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
     },
     onError: (err) => io.stderr.write(`kubetriage watch: analysis failed, retrying on the next change: ${err instanceof Error ? err.message : String(err)}\n`),
   });
+  const endpoint = listen ? await startEndpoint(listen, metrics.registry, () => ready) : undefined;
   await service.start();
+  ready = true;
   if (live && service.open().length === 0) io.stdout.write(liveView([], [], client.server, style));
-  io.stderr.write(`kubetriage watch: watching ${client.server}${flags.namespace ? ` (namespace ${flags.namespace})` : ''}; Ctrl-C to stop\n`);
+  io.stderr.write(`kubetriage watch: watching ${client.server}${flags.namespace ? ` (namespace ${flags.namespace})` : ''}${endpoint ? `; metrics at ${endpoint.url}/metrics` : ''}; Ctrl-C to stop\n`);
   await until;
   await service.stop();
+  await endpoint?.close();
 }
 
 const VERB = { opened: 'OPENED  ', updated: 'UPDATED ', resolved: 'RESOLVED' } as const;

@@ -28,6 +28,8 @@ export interface WatchServiceOptions {
   onChanges: (changes: IncidentChange[], report: DiagnosisReport) => void | Promise<void>;
   /** An analysis failed (the server went away mid-read ...); the next change or heartbeat tries again. */
   onError?: (err: unknown) => void;
+  /** Each finished analysis's duration. */
+  onAnalyzed?: (ms: number) => void;
 }
 
 export interface WatchStats {
@@ -103,6 +105,7 @@ export class WatchService {
         const changes = this.tracker.update(report);
         this.analyses++;
         this.lastAnalysisMs = performance.now() - started;
+        this.options.onAnalyzed?.(this.lastAnalysisMs);
         if (changes.length > 0) await this.options.onChanges(changes, report);
       } catch (err) {
         this.options.onError?.(err);
