@@ -1,6 +1,7 @@
 /**
  * `kubetriage watch` as a user runs it: the built command line in a child process, reading a
- * simulated cluster over HTTP, printing JSON lines as incidents open, and stopping cleanly on SIGTERM.
+ * simulated cluster over HTTP, printing JSON lines as incidents open, serving /metrics, stopping
+ * cleanly on SIGTERM, and picking up its open incidents from the store when it starts again.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,42 +19,71 @@ const BIN = fileURLToPath(new URL('../bin/kubetriage', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kubetriage-watch-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+interface WatchProcess {
+  out(): string;
+  err(): string;
+  until(check: () => boolean, what: string): Promise<void>;
+  /** The /metrics text. */
+  metrics(): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+function startWatch(args: string[]): WatchProcess {
+  const child = spawn(process.execPath, [BIN, 'watch', '-o', 'json', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = async (check: () => boolean, what: string): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`watch: ${what} did not happen; stdout: ${out} stderr: ${err}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return {
+    out: () => out, err: () => err, until,
+    metrics: async () => (await fetch(/metrics at (\S+\/metrics)/.exec(err)![1]!)).text(),
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+const analyses = (metrics: string): number => Number(/^kubetriage_analysis_duration_seconds_count (\d+)$/m.exec(metrics)?.[1] ?? 0);
+
 describe('kubetriage watch', () => {
-  it('prints a JSON line when an incident opens, and exits 0 on SIGTERM', async () => {
+  it('prints a JSON line when an incident opens, serves /metrics, exits 0 on SIGTERM, and does not open it again after a restart', async () => {
     const scenario = await loadScenario(fileURLToPath(new URL('../scenarios/catalog-image.yaml', import.meta.url)));
     const sim = await startSimCluster({ clock: new RealClock(20), nodes: 1, catalog: scenario.catalog });
+    const store = join(dir, 'kubetriage.db');
     try {
       const kubeconfig = join(dir, 'kubeconfig');
       await writeKubeconfig(kubeconfig, sim.url);
-      const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig, '-o', 'json', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-      child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 30_000;
-      while (!err.includes('watching')) {
-        if (Date.now() > deadline) throw new Error(`watch did not start: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const first = startWatch(['--kubeconfig', kubeconfig, '--store', store]);
+      await first.until(() => first.err().includes('watching'), 'start');
       applyScenario(sim, scenario);
-      while (!out.includes('"opened"')) {
-        if (Date.now() > deadline) throw new Error(`no incident opened: ${out} ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const metricsUrl = /metrics at (\S+\/metrics)/.exec(err)?.[1];
-      expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
-      const metrics = await (await fetch(metricsUrl!)).text();
+      await first.until(() => first.out().includes('"opened"'), 'an incident to open');
+      const metrics = await first.metrics();
       expect(metrics).toMatch(/^kubetriage_incidents_open\{mode="ImagePull",severity="(critical|warning)"\} 1$/m);
-      expect(metrics).toMatch(/^kubetriage_analysis_duration_seconds_count [1-9]\d*$/m);
+      expect(analyses(metrics)).toBeGreaterThanOrEqual(1);
       expect(Number(/^kubetriage_api_requests_total\{request="get"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(25);
-      expect((await fetch(metricsUrl!.replace('/metrics', '/readyz'))).status).toBe(200);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      const changes = out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; incident: { status: string; report: { cause: { mode: string; category: string } } } });
+      expect(await first.stop()).toBe(0);
+      const changes = first.out().trim().split('\n').map((line) => JSON.parse(line) as { type: string; incident: { id: string; status: string; report: { cause: { mode: string; category: string } } } });
       expect(changes[0]).toMatchObject({ type: 'opened', incident: { status: 'open', report: { cause: { mode: 'ImagePull', category: 'tag-not-found' } } } });
+
+      const second = startWatch(['--kubeconfig', kubeconfig, '--store', store]);
+      await second.until(() => second.err().includes('watching'), 'the second start');
+      const ready = Date.now();
+      while (analyses(await second.metrics()) < 2 && Date.now() - ready < 20_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(analyses(await second.metrics())).toBeGreaterThanOrEqual(2);
+      expect(await second.metrics()).toMatch(/^kubetriage_incidents_open\{mode="ImagePull",severity="(critical|warning)"\} 1$/m);
+      expect(await second.stop()).toBe(0);
+      expect(second.out()).not.toContain('"opened"');
     } finally {
       await sim.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

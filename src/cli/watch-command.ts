@@ -9,6 +9,8 @@ import type { IncidentChange, TrackedIncident } from '../diagnose/incident-track
 import { parseListen, startEndpoint } from '../server/http-endpoint.js';
 import { watchMetrics } from '../server/metrics.js';
 import { WatchService } from '../server/watch-service.js';
+import { defaultDatabasePath } from '../store/database.js';
+import { openIncidentStore } from '../store/open-incident-store.js';
 import { ApiClient } from '../sources/live/api-client.js';
 import { loadKubeConfig } from '../sources/live/kubeconfig.js';
 import type { Io } from './diagnose-command.js';
@@ -23,6 +25,8 @@ export interface WatchFlags {
   selector?: string;
   /** `HOST:PORT` for /metrics, /healthz and /readyz. */
   listen?: string;
+  /** A SQLite file or a `postgres://` URL. */
+  store?: string;
 }
 
 export function registerWatchCommand(program: Command, io: Io): void {
@@ -33,6 +37,7 @@ export function registerWatchCommand(program: Command, io: Io): void {
     .option('--context <name>', 'kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'watch one namespace (default: all)')
     .option('-l, --selector <selector>', 'watch only the pods, services and controllers with these labels')
+    .option('--store <file|url>', 'where incidents are kept across restarts: a SQLite file (default: KUBETRIAGE_DB, else ~/.kubetriage/kubetriage.db) or a postgres:// URL')
     .option('--listen <host:port>', 'serve /metrics (Prometheus), /healthz and /readyz here, e.g. 127.0.0.1:9090 (or :9090 in a pod)')
     .action(async (flags: WatchFlags) => {
       await runWatch(flags, io, untilSignalled());
@@ -50,10 +55,14 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
   const listen = flags.listen !== undefined ? parseListen(flags.listen) : undefined;
   let ready = false;
   const metrics = watchMetrics(() => service, () => client.requests);
+  const store = await openIncidentStore(flags.store ?? defaultDatabasePath());
   const service: WatchService = new WatchService({
     client, kubeConfig, onAnalyzed: (ms) => metrics.analyzed(ms),
+    // The store keeps the whole report: what it gives back is what the tracker wrote.
+    known: (await store.openIncidents()) as TrackedIncident[],
     ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}), ...(flags.selector !== undefined ? { labelSelector: flags.selector } : {}),
-    onChanges: (changes) => {
+    onChanges: async (changes) => {
+      await store.record(changes);
       if (flags.output === 'json') for (const change of changes) io.stdout.write(`${JSON.stringify(change)}\n`);
       else if (live) io.stdout.write(liveView(service.open(), changes, client.server, style));
       else for (const change of changes) io.stdout.write(`${changeLine(change, style)}\n`);
@@ -68,6 +77,7 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
   await until;
   await service.stop();
   await endpoint?.close();
+  await store.close();
 }
 
 const VERB = { opened: 'OPENED  ', updated: 'UPDATED ', resolved: 'RESOLVED' } as const;
