@@ -86,4 +86,32 @@ describe('kubetriage watch', () => {
       await sim.close();
     }
   }, 90_000);
+
+  it('runs as replicas under leader election: one leads, and its successor neither loses nor repeats an incident', async () => {
+    const scenario = await loadScenario(fileURLToPath(new URL('../scenarios/catalog-image.yaml', import.meta.url)));
+    const sim = await startSimCluster({ clock: new RealClock(20), nodes: 1, catalog: scenario.catalog });
+    const store = join(dir, 'replicas.db');
+    try {
+      const kubeconfig = join(dir, 'kubeconfig-replicas');
+      await writeKubeconfig(kubeconfig, sim.url);
+      const args = ['--kubeconfig', kubeconfig, '--store', store, '--leader-elect', '--lease', 'default/kubetriage-watch'];
+      const replicas = [startWatch(args), startWatch(args)];
+      const leading = (): WatchProcess[] => replicas.filter((r) => r.err().includes('leading'));
+      await replicas[0]!.until(() => leading().length === 1, 'one replica to lead');
+      applyScenario(sim, scenario);
+      const leader = leading()[0]!;
+      const follower = replicas.find((r) => r !== leader)!;
+      await leader.until(() => leader.out().includes('"opened"'), 'the leader to open the incident');
+      expect(follower.out()).toBe('');
+      expect(await leader.stop()).toBe(0);
+      await follower.until(() => follower.err().includes('leading'), 'the follower to take over');
+      const took = Date.now();
+      while (analyses(await follower.metrics()) < 2 && Date.now() - took < 20_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await follower.metrics()).toMatch(/^kubetriage_incidents_open\{mode="ImagePull",severity="(critical|warning)"\} 1$/m);
+      expect(await follower.stop()).toBe(0);
+      expect(follower.out()).not.toContain('"opened"');
+    } finally {
+      await sim.close();
+    }
+  }, 90_000);
 });

@@ -3,15 +3,20 @@
  * and resolve, until interrupted. `-o json` prints one JSON object per change (JSON lines, for a log
  * shipper or another program); text prints one line per change, or a live view on a terminal.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { displayRef } from '../cluster/objects.js';
 import type { IncidentChange, TrackedIncident } from '../diagnose/incident-tracker.js';
 import { parseListen, startEndpoint } from '../server/http-endpoint.js';
+import { LeaderElector } from '../server/leader-election.js';
 import { watchMetrics } from '../server/metrics.js';
 import { WatchService } from '../server/watch-service.js';
 import { defaultDatabasePath } from '../store/database.js';
 import { openIncidentStore } from '../store/open-incident-store.js';
 import { ApiClient } from '../sources/live/api-client.js';
+import { InputError } from '../sources/input-error.js';
 import { loadKubeConfig } from '../sources/live/kubeconfig.js';
 import type { Io } from './diagnose-command.js';
 import { untilSignalled } from './sim-command.js';
@@ -27,6 +32,9 @@ export interface WatchFlags {
   listen?: string;
   /** A SQLite file or a `postgres://` URL. */
   store?: string;
+  leaderElect?: boolean;
+  /** `NAMESPACE/NAME` of the leader Lease. */
+  lease?: string;
 }
 
 export function registerWatchCommand(program: Command, io: Io): void {
@@ -38,13 +46,15 @@ export function registerWatchCommand(program: Command, io: Io): void {
     .option('-n, --namespace <namespace>', 'watch one namespace (default: all)')
     .option('-l, --selector <selector>', 'watch only the pods, services and controllers with these labels')
     .option('--store <file|url>', 'where incidents are kept across restarts: a SQLite file (default: KUBETRIAGE_DB, else ~/.kubetriage/kubetriage.db) or a postgres:// URL')
+    .option('--leader-elect', 'run as one of several replicas: only the holder of the lease watches and raises incidents (share a postgres:// store between them)')
+    .option('--lease <namespace/name>', 'the leader Lease (default: the pod\'s namespace, or default, and kubetriage-watch)')
     .option('--listen <host:port>', 'serve /metrics (Prometheus), /healthz and /readyz here, e.g. 127.0.0.1:9090 (or :9090 in a pod)')
     .action(async (flags: WatchFlags) => {
       await runWatch(flags, io, untilSignalled());
     });
 }
 
-/** Watches until `until` resolves. */
+/** Watches until `until` resolves (or, with leader election, until leadership is lost). */
 export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stderr'>, until: Promise<void>): Promise<void> {
   const kubeConfig = loadKubeConfig({
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context !== undefined ? { context: flags.context } : {}),
@@ -52,32 +62,80 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
   const client = new ApiClient(kubeConfig);
   const style = styleFor(io.stdout);
   const live = flags.output === 'text' && io.stdout.isTTY;
-  const listen = flags.listen !== undefined ? parseListen(flags.listen) : undefined;
+  let service: WatchService | undefined;
   let ready = false;
   const metrics = watchMetrics(() => service, () => client.requests);
   const store = await openIncidentStore(flags.store ?? defaultDatabasePath());
-  const service: WatchService = new WatchService({
-    client, kubeConfig, onAnalyzed: (ms) => metrics.analyzed(ms),
-    // The store keeps the whole report: what it gives back is what the tracker wrote.
-    known: (await store.openIncidents()) as TrackedIncident[],
-    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}), ...(flags.selector !== undefined ? { labelSelector: flags.selector } : {}),
-    onChanges: async (changes) => {
-      await store.record(changes);
-      if (flags.output === 'json') for (const change of changes) io.stdout.write(`${JSON.stringify(change)}\n`);
-      else if (live) io.stdout.write(liveView(service.open(), changes, client.server, style));
-      else for (const change of changes) io.stdout.write(`${changeLine(change, style)}\n`);
+  const startService = async (): Promise<void> => {
+    const started: WatchService = new WatchService({
+      client, kubeConfig, onAnalyzed: (ms) => metrics.analyzed(ms),
+      // Read when the service starts: under leader election, the previous leader's last word.
+      known: (await store.openIncidents()) as TrackedIncident[],
+      ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}), ...(flags.selector !== undefined ? { labelSelector: flags.selector } : {}),
+      onChanges: async (changes) => {
+        await store.record(changes);
+        if (flags.output === 'json') for (const change of changes) io.stdout.write(`${JSON.stringify(change)}\n`);
+        else if (live) io.stdout.write(liveView(started.open(), changes, client.server, style));
+        else for (const change of changes) io.stdout.write(`${changeLine(change, style)}\n`);
+      },
+      onError: (err) => io.stderr.write(`kubetriage watch: analysis failed, retrying on the next change: ${err instanceof Error ? err.message : String(err)}\n`),
+    });
+    service = started;
+    await started.start();
+    if (live && started.open().length === 0) io.stdout.write(liveView([], [], client.server, style));
+  };
+  const endpoint = flags.listen !== undefined ? await startEndpoint(parseListen(flags.listen), metrics.registry, () => ready) : undefined;
+  const where = `${client.server}${flags.namespace ? ` (namespace ${flags.namespace})` : ''}${endpoint ? `; metrics at ${endpoint.url}/metrics` : ''}`;
+  try {
+    if (flags.leaderElect) {
+      await leadWhileElected(client, flags, io, startService, until, where, () => { ready = true; });
+    } else {
+      await startService();
+      ready = true;
+      io.stderr.write(`kubetriage watch: watching ${where}; Ctrl-C to stop\n`);
+      await until;
+    }
+  } finally {
+    await service?.stop();
+    await endpoint?.close();
+    await store.close();
+  }
+}
+
+/** Campaigns for the lease; watches while leading; a lost lease ends the process so that its pod restarts clean. */
+async function leadWhileElected(client: ApiClient, flags: WatchFlags, io: Pick<Io, 'stderr'>, startService: () => Promise<void>, until: Promise<void>, where: string, onReady: () => void): Promise<void> {
+  const [namespace, name] = leaseOf(flags);
+  let lost: () => void = () => undefined;
+  const leadershipLost = new Promise<'lost'>((resolve) => { lost = () => resolve('lost'); });
+  const elector = new LeaderElector(client, {
+    namespace, name, identity: `${hostname()}_${randomBytes(4).toString('hex')}`,
+    onStartedLeading: () => {
+      io.stderr.write(`kubetriage watch: leading (lease ${namespace}/${name}); watching ${where}\n`);
+      startService().catch((err: unknown) => {
+        io.stderr.write(`kubetriage watch: cannot start watching: ${err instanceof Error ? err.message : String(err)}\n`);
+        lost();
+      });
     },
-    onError: (err) => io.stderr.write(`kubetriage watch: analysis failed, retrying on the next change: ${err instanceof Error ? err.message : String(err)}\n`),
+    onStoppedLeading: () => lost(),
   });
-  const endpoint = listen ? await startEndpoint(listen, metrics.registry, () => ready) : undefined;
-  await service.start();
-  ready = true;
-  if (live && service.open().length === 0) io.stdout.write(liveView([], [], client.server, style));
-  io.stderr.write(`kubetriage watch: watching ${client.server}${flags.namespace ? ` (namespace ${flags.namespace})` : ''}${endpoint ? `; metrics at ${endpoint.url}/metrics` : ''}; Ctrl-C to stop\n`);
-  await until;
-  await service.stop();
-  await endpoint?.close();
-  await store.close();
+  elector.start();
+  // A follower is ready: it serves its probes and metrics while it waits for the lease.
+  onReady();
+  io.stderr.write(`kubetriage watch: campaigning for lease ${namespace}/${name}; Ctrl-C to stop\n`);
+  const outcome = await Promise.race([until.then(() => 'stopped' as const), leadershipLost]);
+  await elector.stop();
+  if (outcome === 'lost') throw new Error(`lost the lease ${namespace}/${name}: exiting so that another replica leads`);
+}
+
+/** `--lease NS/NAME`, else the pod's own namespace (in a cluster) or default, and kubetriage-watch. */
+function leaseOf(flags: WatchFlags): [string, string] {
+  if (flags.lease !== undefined) {
+    const [namespace, name] = flags.lease.split('/');
+    if (!namespace || !name) throw new InputError('--lease', `"${flags.lease}" is not NAMESPACE/NAME`);
+    return [namespace, name];
+  }
+  const podNamespace = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+  return [existsSync(podNamespace) ? readFileSync(podNamespace, 'utf8').trim() : 'default', 'kubetriage-watch'];
 }
 
 const VERB = { opened: 'OPENED  ', updated: 'UPDATED ', resolved: 'RESOLVED' } as const;
