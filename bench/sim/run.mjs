@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { REPLICAS, countRunning, createBoundPods, createDeployments, createNamespaces } from './workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = (path) => import(pathToFileURL(join(here, '..', '..', 'dist', path)).href);
@@ -45,7 +46,6 @@ const speed = option('--speed', 20);
 const settleMs = option('--settle-s', 120) * 1000;
 const direct = !argv.includes('--deployments');
 const settleDeployments = direct && !argv.includes('--no-deployment-settle');
-const replicas = 20;
 const namespaceCount = 10;
 
 const r = {
@@ -87,57 +87,21 @@ try {
 /** Creates the workload (bound pods, or Deployments) and waits until every pod is Running; false when it did not in time. */
 async function fill(boundPods) {
   const started = performance.now();
-  for (let n = 0; n < namespaceCount; n++) sim.store.create(r.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${n}` } });
-  if (boundPods) createBoundPods();
-  else createDeployments();
+  createNamespaces(sim, r, namespaceCount);
+  if (boundPods) createBoundPods(sim, r, { podCount, nodeCount, namespaceCount });
+  else createDeployments(sim, r, { podCount, namespaceCount });
   const created = performance.now();
   let running = 0;
   let total = 0;
   while (performance.now() - started < settleMs) {
     await sleep(1000);
-    ({ running, total } = countRunning());
+    ({ running, total } = countRunning(sim, r));
     if (total >= podCount && running >= podCount) break;
   }
-  const how = boundPods ? 'bound pods created directly' : `${Math.ceil(podCount / replicas)} Deployments x ${replicas} replicas through controllers, scheduler and kubelets`;
+  const how = boundPods ? 'bound pods created directly' : `${Math.ceil(podCount / REPLICAS)} Deployments x ${REPLICAS} replicas through controllers, scheduler and kubelets`;
   console.log(`fill: ${how}; created in ${seconds(created - started)}, ${running}/${podCount} Running after ${seconds(performance.now() - started)} (bound: ~${settleMs / 1000} s)`);
   if (running < podCount) console.log('note: did not settle in time');
   return running >= podCount;
-}
-
-function countRunning() {
-  const { items } = sim.store.list(r.pods);
-  return { total: items.length, running: items.filter((p) => p.status?.phase === 'Running').length };
-}
-
-function podTemplate(app) {
-  return {
-    metadata: { labels: { app } },
-    spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-  };
-}
-
-function createDeployments() {
-  for (let d = 0; d * replicas < podCount; d++) {
-    const app = `api-${d}`;
-    sim.store.create(r.deployments, {
-      apiVersion: 'apps/v1', kind: 'Deployment',
-      metadata: { name: app, namespace: `team-${d % namespaceCount}`, labels: { app } },
-      spec: { replicas: Math.min(replicas, podCount - d * replicas), selector: { matchLabels: { app } }, template: podTemplate(app) },
-    }, { namespace: `team-${d % namespaceCount}` });
-  }
-}
-
-function createBoundPods() {
-  for (let i = 0; i < podCount; i++) {
-    const app = `api-${Math.floor(i / replicas)}`;
-    const namespace = `team-${Math.floor(i / replicas) % namespaceCount}`;
-    const template = podTemplate(app);
-    sim.store.create(r.pods, {
-      apiVersion: 'v1', kind: 'Pod',
-      metadata: { ...template.metadata, name: `${app}-${i % replicas}`, namespace },
-      spec: { ...template.spec, nodeName: `sim-worker-${(i % nodeCount) + 1}` },
-    }, { namespace });
-  }
 }
 
 /** `kubectl get pods -A`, the real binary against the sim, best of 3. */
