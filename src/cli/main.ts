@@ -8,6 +8,9 @@ import { InputError } from '../sources/input-error.js';
 import { asksForLive } from './live-snapshot.js';
 import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFlags, type Io } from './diagnose-command.js';
 import { positive, runDemo, type DemoFlags } from './demo-command.js';
+import { registerActCommand } from './act-command.js';
+import { registerApproveCommand } from './approve-command.js';
+import { registerAuditCommand } from './audit-command.js';
 import { registerRcaCommand } from './rca-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerWatchCommand } from './watch-command.js';
@@ -50,6 +53,9 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
   registerSimCommand(program, io);
   registerWatchCommand(program, io);
   registerRcaCommand(program, io, (code) => { exitCode = code; });
+  registerActCommand(program, io, (code) => { exitCode = code; });
+  registerApproveCommand(program, io, (code) => { exitCode = code; });
+  registerAuditCommand(program, io, (code) => { exitCode = code; });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { incidentTablesSql } from './incident-store.js';
 
 export type Db = Database.Database;
 
@@ -51,6 +52,11 @@ export const MIGRATIONS: readonly Migration[] = [
       approved_by TEXT,
       approved_at TEXT
     );`,
+  },
+  {
+    version: 3,
+    name: 'incidents',
+    sql: incidentTablesSql('INTEGER PRIMARY KEY'),
   },
 ];
 

@@ -1,10 +1,9 @@
 /** The incident store on SQLite, in the kubetriage database (its tables come from the database's migrations). */
 import { openDatabase } from './database.js';
-import { incidentOfRow, incidentRow, incidentTablesSql, upsertSql, type IncidentRowShape, type IncidentStore, type StoredChange } from './incident-store.js';
+import { incidentOfRow, incidentRow, upsertSql, type IncidentRowShape, type IncidentStore, type StoredChange } from './incident-store.js';
 
 export function openSqliteIncidents(path: string): IncidentStore {
   const db = openDatabase(path);
-  db.exec(incidentTablesSql('INTEGER PRIMARY KEY'));
   const upsert = db.prepare(upsertSql(() => '?'));
   const change = db.prepare('INSERT INTO incident_changes (incident_id, type, at) VALUES (?, ?, ?)');
   const record = db.transaction((changes: readonly StoredChange[]) => {
