@@ -10,6 +10,7 @@ import { INPUT_FORMATS, OUTPUT_FORMATS, SEVERITIES, runDiagnose, type DiagnoseFl
 import { positive, runDemo, type DemoFlags } from './demo-command.js';
 import { registerActCommand } from './act-command.js';
 import { registerApproveCommand } from './approve-command.js';
+import { registerFixCommand } from './fix-command.js';
 import { registerAuditCommand } from './audit-command.js';
 import { registerRcaCommand } from './rca-command.js';
 import { registerSimCommand } from './sim-command.js';
@@ -54,6 +55,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
   registerWatchCommand(program, io);
   registerRcaCommand(program, io, (code) => { exitCode = code; });
   registerActCommand(program, io, (code) => { exitCode = code; });
+  registerFixCommand(program, io, (code) => { exitCode = code; });
   registerApproveCommand(program, io, (code) => { exitCode = code; });
   registerAuditCommand(program, io, (code) => { exitCode = code; });
 
