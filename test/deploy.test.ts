@@ -2,7 +2,6 @@
  * The manifests of deploy/, applied with the real kubectl to the simulator: they are accepted, and
  * the identity they create may read what a diagnosis reads and take its leader Lease, and nothing more.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { writeKubeconfig } from '../src/sim/api/kubeconfig.js';
+import { runKubectl, type KubectlResult } from '../src/sim/api/kubectl.test-support.js';
 import { startSimCluster, type SimCluster } from '../src/sim/cluster.js';
 
 const DEPLOY = fileURLToPath(new URL('../deploy/', import.meta.url));
@@ -18,13 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kubetriage-deploy-'));
 let sim: SimCluster;
 const kubeconfig = join(dir, 'kubeconfig');
 
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir });
 
 beforeAll(async () => {
   sim = await startSimCluster({ nodes: 1 });

@@ -3,13 +3,13 @@
  * kubectl's plugin mechanism and diagnoses the cluster of the current context, here a simulated one
  * serving a scenario.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKubeconfig } from '../src/sim/api/kubeconfig.js';
+import { runKubectl, type KubectlResult } from '../src/sim/api/kubectl.test-support.js';
 import { RealClock } from '../src/sim/clock.js';
 import { startSimCluster, type SimCluster } from '../src/sim/cluster.js';
 import { applyScenario } from '../src/sim/scenario/apply.js';
@@ -21,14 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'kubetriage-plugin-'));
 let sim: SimCluster;
 const kubeconfig = join(dir, 'kubeconfig');
 
-function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig, NO_COLOR: '1', PATH: `${BIN_DIR}${delimiter}${process.env.PATH ?? ''}` };
-  return new Promise((resolve) => {
-    execFile('kubectl', args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+/** kubectl with the package's bin/ first on PATH, where it finds the plugin. */
+const kubectl = (args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, kubeconfigFromEnv: true, env: { PATH: `${BIN_DIR}${delimiter}${process.env.PATH ?? ''}` } });
 
 beforeAll(async () => {
   const scenario = await loadScenario(SCENARIO);

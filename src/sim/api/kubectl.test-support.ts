@@ -28,6 +28,29 @@ export interface BackgroundKubectl {
   stop(): void;
 }
 
+/** Where and how a kubectl run happens. */
+export interface KubectlRun {
+  /** HOME for kubectl (its discovery cache): a temp dir of the test. */
+  home: string;
+  input?: string;
+  /** Extra environment (PATH for plugins ...). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Name the kubeconfig only in KUBECONFIG, not with --kubeconfig: kubectl does not pass its own flags on to a plugin. */
+  kubeconfigFromEnv?: boolean;
+}
+
+/** Runs the real kubectl against `kubeconfig`; never rejects: the exit code is in the result. */
+export function runKubectl(kubeconfig: string, args: string[], run: KubectlRun): Promise<KubectlResult> {
+  const env = { ...process.env, HOME: run.home, KUBECONFIG: kubeconfig, NO_COLOR: '1', ...run.env };
+  return new Promise((resolve) => {
+    const child = execFile('kubectl', run.kubeconfigFromEnv ? args : ['--kubeconfig', kubeconfig, ...args], { env, timeout: run.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
+    });
+    if (run.input !== undefined) child.stdin?.end(run.input);
+  });
+}
+
 /** A simulated cluster with kubectl pointed at it. */
 export interface SimKubectl {
   url: string;
@@ -54,13 +77,7 @@ export async function startSimKubectl(options: SimServerOptions = {}): Promise<S
     store: server.store,
     kubeconfig,
     dir,
-    kubectl: (args, input) => new Promise((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ stdout, stderr, code });
-      });
-      if (input !== undefined) child.stdin?.end(input);
-    }),
+    kubectl: (args, input) => runKubectl(kubeconfig, args, { home: dir, ...(input !== undefined ? { input } : {}) }),
     background: (args) => {
       const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.add(child);

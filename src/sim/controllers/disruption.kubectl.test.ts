@@ -3,12 +3,11 @@
  * kubectl: drain moves a Deployment's pods off a node when its budget allows, and retries with the
  * apiserver's 429 message until its timeout when the budget allows nothing.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type KubectlResult } from '../api/kubectl.test-support.js';
+import { eventually, runKubectl, type KubectlResult } from '../api/kubectl.test-support.js';
 import { writeKubeconfig } from '../api/kubeconfig.js';
 import { type SimCluster, startSimCluster } from '../cluster.js';
 
@@ -16,13 +15,7 @@ let sim: SimCluster;
 let dir: string;
 let kubeconfig: string;
 
-function kubectl(...args: string[]): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
-    });
-  });
-}
+const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, timeoutMs: 60_000 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kubetriage-pdb-'));

@@ -3,12 +3,11 @@
  * provisioned through the default class once its pods are placed, a claim naming a missing class
  * stays Pending with the controller's event, and growing a claim works only where its class allows it.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type KubectlResult } from '../api/kubectl.test-support.js';
+import { eventually, runKubectl, type KubectlResult } from '../api/kubectl.test-support.js';
 import { writeKubeconfig } from '../api/kubeconfig.js';
 import { type SimCluster, startSimCluster } from '../cluster.js';
 
@@ -16,13 +15,7 @@ let sim: SimCluster;
 let dir: string;
 let kubeconfig: string;
 
-function kubectl(...args: string[]): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
-    });
-  });
-}
+const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, timeoutMs: 60_000 });
 
 async function apply(name: string, manifest: string): Promise<void> {
   writeFileSync(join(dir, name), manifest);

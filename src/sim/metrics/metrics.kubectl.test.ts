@@ -2,12 +2,11 @@
  * The resource metrics API of the simulated cluster through the real kubectl: `kubectl top pods`
  * (with and without `--containers`), `kubectl top nodes`, and the raw NodeMetrics / PodMetrics.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubectlResult, eventually } from '../api/kubectl.test-support.js';
+import { type KubectlResult, eventually, runKubectl } from '../api/kubectl.test-support.js';
 import { writeKubeconfig } from '../api/kubeconfig.js';
 import { RealClock } from '../clock.js';
 import { type SimCluster, startSimCluster } from '../cluster.js';
@@ -17,12 +16,7 @@ let sim: SimCluster;
 let dir: string;
 let kubeconfig: string;
 
-const kubectl = (input: string | undefined, ...args: string[]): Promise<KubectlResult> => new Promise((resolve) => {
-  const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir, NO_COLOR: '1' }, timeout: 30_000 }, (err, stdout, stderr) => {
-    resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
-  });
-  if (input !== undefined) child.stdin?.end(input);
-});
+const kubectl = (input: string | undefined, ...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, ...(input !== undefined ? { input } : {}) });
 
 const MANIFEST = `apiVersion: v1
 kind: Namespace
