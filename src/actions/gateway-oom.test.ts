@@ -49,7 +49,7 @@ describe('the OOM scenario through the gateway', () => {
     const fix = finding.fixes[0]!;
     expect(fix.summary).toMatch(/to 256Mi \(was 128Mi\)/);
     const result = await submit(fix, deps, { resolves: finding.id });
-    expect(result.decision?.outcome).toBe('allow');
+    expect(result.decision?.outcome, result.message).toBe('allow');
     expect(result.status, result.message).toBe('rolled-back');
     expect(memoryLimit()).toBe('128Mi');
   }, 40_000);
