@@ -3,7 +3,9 @@
  * The RCA benchmark: every method on every case of a dataset folder, AC@1, AC@3 and Avg@5 per
  * scenario (RCAEval's definitions) and the time per case, in one run.
  *
- *   npm run build && node bench/rca/run.mjs [DATASET_DIR] [--threshold Z --explain-ratio R]
+ *   npm run build && node bench/rca/run.mjs [DATASET_DIR] [--threshold Z --explain-ratio R] [--ablation] [--verbose]
+ *
+ * --ablation adds our method with each of its switches turned off in turn (the figures the ADR quotes).
  *
  * DATASET_DIR defaults to ../shared/data/petshop from the repository root. A PetShop dataset is
  * `<scenario>/<split>/issue_N`; the label is read here, from target.json's root_cause, and only
@@ -22,14 +24,22 @@ if (!existsSync(dist('methods.js'))) {
 }
 const { loadCase } = await import(dist('load-case.js'));
 const { RCA_METHODS } = await import(dist('methods.js'));
-const { graphWalk } = await import(dist('graph-walk.js'));
+const { graphWalk, DEFAULT_GRAPH_WALK } = await import(dist('graph-walk.js'));
 const { accuracyAt, averageAccuracy } = await import(dist('evaluation.js'));
 
 const argv = process.argv.slice(2);
 const flag = (name) => { const at = argv.indexOf(name); return at === -1 ? undefined : Number(argv[at + 1]); };
 const datasetDir = resolve(argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--')) ?? join(root, '..', 'shared', 'data', 'petshop'));
-const methods = flag('--threshold') === undefined ? RCA_METHODS
-  : [graphWalk({ threshold: flag('--threshold'), explainRatio: flag('--explain-ratio') ?? 0.25 }), ...RCA_METHODS.slice(1)];
+const tuned = {
+  ...DEFAULT_GRAPH_WALK,
+  ...(flag('--threshold') !== undefined ? { threshold: flag('--threshold') } : {}),
+  ...(flag('--explain-ratio') !== undefined ? { explainRatio: flag('--explain-ratio') } : {}),
+};
+const switches = Object.keys(DEFAULT_GRAPH_WALK).filter((k) => typeof DEFAULT_GRAPH_WALK[k] === 'boolean');
+const ablations = argv.includes('--ablation')
+  ? switches.map((k) => ({ ...graphWalk({ ...tuned, [k]: !tuned[k] }), name: `ours, ${k} ${tuned[k] ? 'off' : 'on'}` }))
+  : [];
+const methods = [graphWalk(tuned), ...ablations, ...RCA_METHODS.slice(1)];
 
 /** Case folders with their scenario and label. */
 function findCases(dir) {
@@ -75,7 +85,7 @@ const scenarios = [...new Set(cases.map((c) => c.scenario)), 'all'];
 const pct = (x) => (Number.isNaN(x) ? '  n/a' : `${(x * 100).toFixed(0).padStart(4)}%`);
 console.log(`dataset: ${datasetDir} (${cases.length} cases), node ${process.version}`);
 console.log('Figures on a PetShop train split are TRAINING figures: the method was tuned on these cases.\n');
-console.log(`${'scenario'.padEnd(30)} ${'method'.padEnd(28)} ${'n'.padStart(3)}  AC@1  AC@3 Avg@5  ms/case  empty`);
+console.log(`${'scenario'.padEnd(30)} ${'method'.padEnd(34)} ${'n'.padStart(3)}  AC@1  AC@3 Avg@5  ms/case  empty`);
 for (const scenario of scenarios) {
   for (const method of methods) {
     const rows = results.filter((r) => r.method === method.name && (scenario === 'all' || r.scenario === scenario));
@@ -83,7 +93,7 @@ for (const scenario of scenarios) {
     const truths = rows.map((r) => r.truth);
     const ms = rows.reduce((s, r) => s + r.ms, 0) / rows.length;
     const empty = rows.filter((r) => r.ranking.length === 0).length;
-    console.log(`${scenario.padEnd(30)} ${method.name.padEnd(28)} ${String(rows.length).padStart(3)} ${pct(accuracyAt(rankings, truths, 1))} ${pct(accuracyAt(rankings, truths, 3))} ${pct(averageAccuracy(rankings, truths, 5))} ${ms.toFixed(2).padStart(8)} ${String(empty).padStart(6)}`);
+    console.log(`${scenario.padEnd(30)} ${method.name.padEnd(34)} ${String(rows.length).padStart(3)} ${pct(accuracyAt(rankings, truths, 1))} ${pct(accuracyAt(rankings, truths, 3))} ${pct(averageAccuracy(rankings, truths, 5))} ${ms.toFixed(2).padStart(8)} ${String(empty).padStart(6)}`);
   }
 }
 if (argv.includes('--verbose')) {

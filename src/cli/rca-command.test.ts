@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { petshopCase } from '../rca/fixtures.test-support.js';
+import { petshopCase, rcaevalCase } from '../rca/fixtures.test-support.js';
 import { registerRcaCommand } from './rca-command.js';
 import type { Io } from './diagnose-command.js';
 
@@ -33,5 +33,10 @@ describe('kubetriage rca', () => {
   it('prints evidence under each component in text', async () => {
     const { out } = await run([petshopCase({ fault: true })]);
     expect(out).toMatch(/^1\. api {2}\(score [0-9.]+\)\n {5}- api /);
+  });
+  it('ranks an RCAEval case by its logs when the metrics are quiet, quoting the log line with its time', async () => {
+    const { code, out } = await run([rcaevalCase({ fault: false, logBurst: 'store' })]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^1\. store {2}\(score [0-9.]+\)\n {5}- store logged 10 errors in one interval against a normal 0 \(robust z 10\); first: "connection refused: dial tcp 10\.0\.0\.7:5432, retrying" at 2023-11-14T22:14:\d\dZ\n/);
   });
 });

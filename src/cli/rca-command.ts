@@ -46,7 +46,7 @@ function renderText(ranking: readonly RankedComponent[], top: number): string {
   if (ranking.length === 0) return `${NOTHING_FOUND}\n`;
   const lines = ranking.slice(0, top).flatMap((r, i) => [
     `${i + 1}. ${r.component}  (score ${r.score})`,
-    ...r.evidence.map((e) => `     - ${e.quote}${e.at && e.kind === 'metric' ? ` at ${e.at}` : ''}`),
+    ...r.evidence.map((e) => `     - ${e.quote}${e.at && e.series ? ` at ${e.at}` : ''}`),
   ]);
   if (ranking.length > top) lines.push(`(${ranking.length - top} more anomalous components: -o json lists them all)`);
   return `${lines.join('\n')}\n`;

@@ -15,16 +15,17 @@ export interface BocpdOptions {
 const PRIOR = { mu: 0, kappa: 1, alpha: 1, beta: 1 };
 
 /**
- * The most probable run length after each observation. `rows[t][d]` is dimension d at time t; the
- * caller standardises dimensions so one prior fits them all. Missing values (NaN) add no evidence.
+ * The run-length posterior after each observation, as log probabilities indexed by run length
+ * (entry r: the last r observations form the current run; 0: a run starts after this one).
+ * `rows[t][d]` is dimension d at time t; the caller puts dimensions on one scale so one prior fits
+ * them all. Missing values (NaN) add no evidence.
  */
-export function mostProbableRunLengths(rows: readonly (readonly number[])[], options: BocpdOptions = {}): number[] {
+export function* runLengthPosteriors(rows: readonly (readonly number[])[], options: BocpdOptions = {}): Generator<readonly number[]> {
   const hazard = 1 / (options.lambda ?? 50);
   const cap = options.maxRunLength ?? 500;
   const dims = rows[0]?.length ?? 0;
   let logR = [0];
   let params = [Array.from({ length: dims }, () => ({ ...PRIOR }))];
-  const best: number[] = [];
   for (const row of rows) {
     const logPred = params.map((perDim) => perDim.reduce((sum, p, d) => sum + logStudentT(row[d]!, p), 0));
     const growth = logR.map((lr, r) => lr + logPred[r]! + Math.log(1 - hazard));
@@ -38,9 +39,35 @@ export function mostProbableRunLengths(rows: readonly (readonly number[])[], opt
     const norm = logSumExp(next);
     logR = next.map((v) => v - norm);
     params = nextParams;
-    best.push(argmax(logR));
+    yield logR;
   }
-  return best;
+}
+
+/** The most probable run length after each observation. */
+export function mostProbableRunLengths(rows: readonly (readonly number[])[], options: BocpdOptions = {}): number[] {
+  return [...runLengthPosteriors(rows, options)].map(argmax);
+}
+
+/**
+ * BARO's reading of the posterior (anomaly_detection.py, `find_anomalies` over `R[Nw, Nw:-1]`):
+ * the probability that the current run is exactly `window` long says a run began `window - 1`
+ * rows earlier; the change point is the first row (from row 1) where that probability exceeds
+ * `threshold`, else the most probable such row from row 5 on. `undefined` when the series are too
+ * short to hold a run of `window` rows.
+ */
+export function firstChangePoint(rows: readonly (readonly number[])[], window = 10, threshold = 0.01, options: BocpdOptions = {}): number | undefined {
+  const startProbability: number[] = [];
+  let t = 0;
+  for (const logR of runLengthPosteriors(rows, options)) {
+    // R[Nw, Nw + i] is the posterior after row Nw + i - 1; the last column is left out, as there.
+    if (t >= window - 1 && t <= rows.length - 2) startProbability.push(Math.exp(logR[window] ?? Number.NEGATIVE_INFINITY));
+    t++;
+  }
+  const first = startProbability.findIndex((p, i) => i >= 1 && p > threshold);
+  if (first !== -1) return first;
+  const head = 5;
+  if (startProbability.length <= head) return undefined;
+  return head + argmax(startProbability.slice(head));
 }
 
 /**

@@ -25,3 +25,8 @@ export function isServiceLevelMetric(metric: string): boolean {
 export function isLoadMetric(metric: string): boolean {
   return /^(requests|workload|throughput|qps|rps|count)/i.test(metric);
 }
+
+/** Whether a metric is the share of requests that succeeded (a percentage or a fraction). */
+export function isSuccessRate(metric: string): boolean {
+  return DOWN.test(metric) && !/^uptime$/i.test(metric);
+}

@@ -18,8 +18,9 @@ export const anomalyTraversal: RcaMethod = {
     const roots = [...anomalous.keys()].filter((n) => !calleesOf(graph, n).some((callee) => anomalous.has(callee)));
     const best = new Map<string, number>();
     // Paths from the symptom down to each root through anomalous callees only (the reversed paths of the original).
+    // networkx's all_simple_paths yields no path from the symptom to itself: the symptom is never a root cause there.
     const walk = (node: string, onPath: Set<string>, sum: number) => {
-      if (roots.includes(node)) best.set(node, Math.max(best.get(node) ?? Number.NEGATIVE_INFINITY, sum));
+      if (node !== c.symptom!.component && roots.includes(node)) best.set(node, Math.max(best.get(node) ?? Number.NEGATIVE_INFINITY, sum));
       for (const callee of calleesOf(graph, node)) {
         if (!anomalous.has(callee) || onPath.has(callee)) continue;
         onPath.add(callee);

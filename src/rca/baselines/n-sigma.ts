@@ -1,7 +1,7 @@
 /**
- * N-sigma (as in RCAEval): each series is standardised with the mean and standard deviation of its
- * normal period; a series scores its largest |z| after the incident start; components rank by
- * their best series.
+ * N-sigma (as in RCAEval `nsigma`): each series is standardised with the mean and standard
+ * deviation of its normal period; a series scores its largest z after the incident start (signed,
+ * `max(zscores)` there); components rank by their best series.
  */
 import { incidentStartIndex, referenceValues } from '../incident-window.js';
 import type { RcaMethod } from '../ranking.js';
@@ -18,6 +18,6 @@ export const nSigma: RcaMethod = {
       // scikit-learn's StandardScaler leaves a constant series unscaled (scale 1).
       const s = std(normal) || 1;
       return { series, score: peakFrom(series.values, start, (v) => (v - m) / s) };
-    }), 'largest |z|');
+    }), 'largest z');
   },
 };

@@ -15,12 +15,15 @@ export function rankSeries(scored: readonly { series: MetricSeries; score: numbe
   return ranking;
 }
 
-/** The largest absolute value over rows from `start` on, ignoring missing values. */
+/**
+ * The largest score over rows from `start` on, ignoring missing values. Signed, as `max(zscores)`
+ * in BARO's and RCAEval's code: a series that only fell scores low.
+ */
 export function peakFrom(values: readonly (number | null)[], start: number, score: (v: number) => number): number {
   let peak = Number.NEGATIVE_INFINITY;
   for (let row = start; row < values.length; row++) {
     const v = values[row];
-    if (v !== null && v !== undefined) peak = Math.max(peak, Math.abs(score(v)));
+    if (v !== null && v !== undefined) peak = Math.max(peak, score(v));
   }
   return peak;
 }
