@@ -100,8 +100,10 @@ function templateChange(graph: ClusterGraph, plan: ActionPlan, target: KubeObjec
     return { pods: [], atOnce: 0 };
   }
   const pods = livePods(graph, target);
-  const bounds = rolloutBounds(target, pods.length);
-  radius.replicas = target.kind === 'DaemonSet' ? pods.length : desiredReplicas(target);
+  // The rollout follows the object as it will be: a patch that also switches to Recreate takes every pod down.
+  const after = dryRun.object ?? target;
+  const bounds = rolloutBounds(after, pods.length);
+  radius.replicas = target.kind === 'DaemonSet' ? pods.length : desiredReplicas(after);
   radius.notes.push(bounds.rule);
   if (!bounds.replacesPods) return { pods: [], atOnce: 0 };
   radius.podsRestarted = target.kind === 'DaemonSet' ? pods.length : Math.max(pods.length, radius.replicas);
