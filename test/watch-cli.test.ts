@@ -22,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface WatchProcess {
   out(): string;
   err(): string;
-  until(check: () => boolean, what: string): Promise<void>;
+  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** The /metrics text. */
   metrics(): Promise<string>;
   stop(): Promise<number | null>;
@@ -35,8 +35,8 @@ function startWatch(args: string[]): WatchProcess {
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = async (check: () => boolean, what: string): Promise<void> => {
-    const deadline = Date.now() + 30_000;
+  const until = async (check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`watch: ${what} did not happen; stdout: ${out} stderr: ${err}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -86,6 +86,27 @@ describe('kubetriage watch', () => {
       await sim.close();
     }
   }, 90_000);
+
+  it('as autopilot, fixes a new incident through the gateway within the policy, and sees it resolve', async () => {
+    const scenario = await loadScenario(fileURLToPath(new URL('../scenarios/shop-microservices.yaml', import.meta.url)));
+    const sim = await startSimCluster({ clock: new RealClock(20), nodes: 3, catalog: scenario.catalog });
+    try {
+      const kubeconfig = join(dir, 'kubeconfig-autopilot');
+      await writeKubeconfig(kubeconfig, sim.url);
+      const policy = fileURLToPath(new URL('../examples/policy.yaml', import.meta.url));
+      const watch = startWatch(['--kubeconfig', kubeconfig, '--store', join(dir, 'autopilot-store.db'), '--autopilot', '--policy', policy, '--db', join(dir, 'autopilot-audit.db')]);
+      await watch.until(() => watch.err().includes('watching'), 'start');
+      applyScenario(sim, scenario);
+      await watch.until(() => watch.out().includes('"remediation"'), 'the autopilot to act', 90_000);
+      await watch.until(() => /"type":"resolved".*"OOMKilled"/.test(watch.out()), 'the OOM incident to resolve');
+      expect(await watch.stop()).toBe(0);
+      const lines = watch.out().trim().split('\n').map((line) => JSON.parse(line) as { type: string; result?: { status: string; plan: { target: { name: string } } } });
+      const remediation = lines.find((l) => l.type === 'remediation')!;
+      expect(remediation.result).toMatchObject({ status: 'verified', plan: { target: { name: 'payments' } } });
+    } finally {
+      await sim.close();
+    }
+  }, 120_000);
 
   it('runs as replicas under leader election: one leads, and its successor neither loses nor repeats an incident', async () => {
     const scenario = await loadScenario(fileURLToPath(new URL('../scenarios/catalog-image.yaml', import.meta.url)));

@@ -13,7 +13,9 @@ import { parseListen, startEndpoint } from '../server/http-endpoint.js';
 import { LeaderElector } from '../server/leader-election.js';
 import { watchMetrics } from '../server/metrics.js';
 import { WatchService } from '../server/watch-service.js';
-import { defaultDatabasePath } from '../store/database.js';
+import { Autopilot } from '../server/autopilot.js';
+import { loadPolicy } from '../actions/policy-file.js';
+import { defaultDatabasePath, openDatabase } from '../store/database.js';
 import { openIncidentStore } from '../store/open-incident-store.js';
 import { ApiClient } from '../sources/live/api-client.js';
 import { InputError } from '../sources/input-error.js';
@@ -35,6 +37,11 @@ export interface WatchFlags {
   leaderElect?: boolean;
   /** `NAMESPACE/NAME` of the leader Lease. */
   lease?: string;
+  /** Apply the fixes of new incidents through the gateway, under this policy. */
+  autopilot?: boolean;
+  policy?: string;
+  /** The SQLite database of the audit log (the gateway's), when --autopilot. */
+  db?: string;
 }
 
 export function registerWatchCommand(program: Command, io: Io): void {
@@ -48,6 +55,9 @@ export function registerWatchCommand(program: Command, io: Io): void {
     .option('--store <file|url>', 'where incidents are kept across restarts: a SQLite file (default: KUBETRIAGE_DB, else ~/.kubetriage/kubetriage.db) or a postgres:// URL')
     .option('--leader-elect', 'run as one of several replicas: only the holder of the lease watches and raises incidents (share a postgres:// store between them)')
     .option('--lease <namespace/name>', 'the leader Lease (default: the pod\'s namespace, or default, and kubetriage-watch)')
+    .option('--autopilot', 'apply the first fix of each new incident through the gateway, as "autopilot", within --policy')
+    .option('--policy <file>', 'with --autopilot: the remediation policy that bounds it (required)')
+    .option('--db <file>', 'with --autopilot: the database of the audit log and approvals (default: KUBETRIAGE_DB, else ~/.kubetriage/kubetriage.db)')
     .option('--listen <host:port>', 'serve /metrics (Prometheus), /healthz and /readyz here, e.g. 127.0.0.1:9090 (or :9090 in a pod)')
     .action(async (flags: WatchFlags) => {
       await runWatch(flags, io, untilSignalled());
@@ -65,6 +75,8 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
   let service: WatchService | undefined;
   let ready = false;
   const metrics = watchMetrics(() => service, () => client.requests);
+  if (flags.autopilot && flags.policy === undefined) throw new InputError('--autopilot', 'needs --policy FILE: the autopilot does only what a policy allows');
+  const autopilot = flags.autopilot ? await startAutopilot(client, flags, io) : undefined;
   const store = await openIncidentStore(flags.store ?? defaultDatabasePath());
   const startService = async (): Promise<void> => {
     const started: WatchService = new WatchService({
@@ -77,6 +89,7 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
         if (flags.output === 'json') for (const change of changes) io.stdout.write(`${JSON.stringify(change)}\n`);
         else if (live) io.stdout.write(liveView(started.open(), changes, client.server, style));
         else for (const change of changes) io.stdout.write(`${changeLine(change, style)}\n`);
+        autopilot?.pilot.consider(changes);
       },
       onError: (err) => io.stderr.write(`kubetriage watch: analysis failed, retrying on the next change: ${err instanceof Error ? err.message : String(err)}\n`),
     });
@@ -97,9 +110,23 @@ export async function runWatch(flags: WatchFlags, io: Pick<Io, 'stdout' | 'stder
     }
   } finally {
     await service?.stop();
+    await autopilot?.pilot.idle();
+    autopilot?.close();
     await endpoint?.close();
     await store.close();
   }
+}
+
+/** The autopilot, printing each of its results as the watch prints changes. */
+async function startAutopilot(client: ApiClient, flags: WatchFlags, io: Pick<Io, 'stdout' | 'stderr'>): Promise<{ pilot: Autopilot; close(): void }> {
+  const db = openDatabase(flags.db ?? defaultDatabasePath());
+  // Polled more often than a person's `fix`: the watch already knows the cluster is changing.
+  const deps = { client, db, policy: await loadPolicy(flags.policy!), actor: 'autopilot', verify: { deadlineMs: 120_000, pollMs: 1_000 } };
+  const pilot = new Autopilot(deps, (outcome) => {
+    if (flags.output === 'json') io.stdout.write(`${JSON.stringify(outcome)}\n`);
+    else io.stdout.write(`${new Date().toISOString()} AUTOPILOT ${outcome.incident} ${outcome.result.status}: ${outcome.result.plan.summary}: ${outcome.result.message}\n`);
+  }, (err) => io.stderr.write(`kubetriage watch: autopilot failed: ${err instanceof Error ? err.message : String(err)}\n`));
+  return { pilot, close: () => db.close() };
 }
 
 /** Campaigns for the lease; watches while leading; a lost lease ends the process so that its pod restarts clean. */
