@@ -88,6 +88,19 @@ describe('imagePullAnalyzer', () => {
     expect(f!.fixes).toEqual([]);
   });
 
+  it('without an earlier revision, proposes the tag another pod of the repository runs', () => {
+    const image = 'registry.example.com/shop/catalog:3.0.0';
+    const d = deployment(NS, 'catalog', { spec: { replicas: 1, template: { spec: { containers: [{ name: 'app', image }] } } } });
+    const rs = replicaSet(d, '7c5d9', { spec: { replicas: 1, template: { spec: { containers: [{ name: 'app', image }] } } } });
+    const p = waitingOn('catalog-7c5d9-q2w3e', image, 'ImagePullBackOff', `Back-off pulling image "${image}"`, rs);
+    const other = pod(NS, 'catalog-worker', { spec: { containers: [{ name: 'app', image: 'registry.example.com/shop/catalog:2.9.4' }] } });
+    const [f] = imagePullAnalyzer.analyze(graphOf([d, rs, p, other, pullFailed(p, image, NOT_FOUND(image))]));
+    expect(f!.rootCause.category).toBe('tag-not-found');
+    expect(f!.fixes).toHaveLength(1);
+    expect(f!.fixes[0]).toMatchObject({ verb: 'patch', target: { kind: 'Deployment', name: 'catalog' }, summary: 'set image of container app to registry.example.com/shop/catalog:2.9.4 (was registry.example.com/shop/catalog:3.0.0)' });
+    expect(JSON.stringify(f!.fixes[0]!.inverse?.change)).toContain('catalog:3.0.0');
+  });
+
   it('reads "manifest unknown" as a missing tag even without other evidence', () => {
     const image = 'registry.example.com/shop/api:9.9.9';
     const p = waitingOn('api', image, 'ErrImagePull', `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": unexpected status: manifest unknown: manifest unknown`);

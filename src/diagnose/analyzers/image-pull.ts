@@ -435,6 +435,15 @@ function fixesFor(
     fixes.push(rolloutUndo(ref, why, revisionOf(deploy.previous)));
     fixes.push(patchContainer(ref, view.spec.name, { image: deploy.previousImage }, { image },
       `set image of container ${view.spec.name} back to ${deploy.previousImage} (was ${image})`, why));
+  } else if (verdict.category === 'tag-not-found' && TEMPLATED_KINDS.has(workload.kind) && !view.init) {
+    // No earlier revision to return to: the tag another pod pulls is the one known to exist.
+    const repository = parseImage(image)?.repository;
+    const other = repository ? ctx.runningByRepository(repository).find((r) => r.image !== image) : undefined;
+    if (other) {
+      fixes.push(patchContainer(workload, view.spec.name, { image: other.image }, { image },
+        `set image of container ${view.spec.name} to ${other.image} (was ${image})`,
+        `tag of ${image} does not exist; pod ${other.pod.metadata.name} runs ${other.image} from the same repository`));
+    }
   }
   if (verdict.category === 'registry-auth' && !secrets.names.length && TEMPLATED_KINDS.has(workload.kind) && !view.init) {
     const registry = parseImage(image)?.registry;
