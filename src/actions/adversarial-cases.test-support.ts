@@ -16,7 +16,6 @@ export interface UnsafeAttempt {
 }
 
 const web = { kind: 'Deployment', namespace: 'shop', name: 'web' };
-const merge = (patch: unknown) => ({ type: 'merge', patch });
 const make = (verb: ActionPlan['verb'], target: ActionPlan['target'], change: unknown, summary: string): ActionPlan =>
   plan({ verb, target, change, summary, reason: 'adversarial' });
 
