@@ -18,6 +18,7 @@ import { startNamespaceDefaults } from './namespace-defaults.js';
 import { startPersistentVolumeController } from './persistentvolume-controller.js';
 import { startReplicaSetController } from './replicaset-controller.js';
 import { startStatefulSetController } from './statefulset-controller.js';
+import { startUnschedulableTaint } from './unschedulable-taint.js';
 
 /** What the controllers run on. */
 export interface ControllerContext {
@@ -32,12 +33,12 @@ export interface RunningControllers {
   stop(): void;
 }
 
-/** Starts the namespace defaults, ReplicaSet, Deployment, Endpoints, EndpointSlice, Job, StatefulSet, DaemonSet, CronJob, disruption and PersistentVolume controllers. */
+/** Starts the namespace defaults, ReplicaSet, Deployment, Endpoints, EndpointSlice, Job, StatefulSet, DaemonSet, CronJob, disruption and PersistentVolume controllers, and the cordoned node's taint. */
 export function startControllers(ctx: ControllerContext): RunningControllers {
   const starters = [
     startNamespaceDefaults, startReplicaSetController, startDeploymentController, startEndpointsController, startEndpointSliceController,
     startJobController, startStatefulSetController, startDaemonSetController, startCronJobController,
-    startDisruptionController, startPersistentVolumeController,
+    startDisruptionController, startPersistentVolumeController, startUnschedulableTaint,
   ];
   const stops = starters.map((start) => start(ctx.store, ctx.clock));
   stops.push(startHpaController(ctx.store, ctx.clock, ctx.metrics ?? (() => undefined)));

@@ -7,6 +7,7 @@ import { parseScenario } from './scenario.js';
 
 const NODES = lookupResource('nodes')!;
 const CONFIGMAPS = lookupResource('configmaps')!;
+const DEPLOYMENTS = lookupResource('deployments.apps')!;
 
 let cluster: SimCluster | undefined;
 afterEach(async () => {
@@ -44,6 +45,61 @@ expect: []
 `, 'widgets.yaml');
     expect(() => applyScenario(cluster!, scenario)).toThrow(/^widgets\.yaml: manifests\[0\] \(ConfigMap settings\): .*missing/);
     expect(() => applyScenario(cluster!, { ...scenario, manifests: scenario.manifests.slice(1) })).toThrow('widgets.yaml: manifests[0] (Widget w): the simulator does not serve example.com/v1/Widget');
+  });
+
+  it('runs each step when the simulated clock reaches it: objects updated in place (labels merged, status kept) or created', async () => {
+    const clock = new ManualClock();
+    cluster = await startSimCluster({ clock, nodes: 0 });
+    const deployment = (image: string, extra: string) => `{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: shop, labels: {${extra}}}, spec: {replicas: 1, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: ${image}}]}}}}`;
+    const applied = applyScenario(cluster, parseScenario(`title: t
+description: d
+manifests:
+  - {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
+  - ${deployment('nginx:1.26', 'app: web')}
+steps:
+  - after: 30s
+    manifests:
+      - ${deployment('nginx:1.27', 'tier: front')}
+  - after: 45s
+    manifests: [{apiVersion: v1, kind: ConfigMap, metadata: {name: flags, namespace: shop}, data: {beta: "on"}}]
+expect: []
+`, 'web.yaml'));
+    const image = () => (cluster!.store.get(DEPLOYMENTS, 'shop', 'web').spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
+    const created = cluster.store.get(DEPLOYMENTS, 'shop', 'web');
+    clock.advance(29_000);
+    expect(image()).toBe('nginx:1.26');
+    clock.advance(1_000);
+    const updated = cluster.store.get(DEPLOYMENTS, 'shop', 'web');
+    expect(image()).toBe('nginx:1.27');
+    expect(updated.metadata.uid).toBe(created.metadata.uid);
+    expect(updated.metadata.generation).toBe((created.metadata.generation ?? 1) + 1);
+    expect(updated.metadata.labels).toEqual({ app: 'web', tier: 'front' });
+    expect(() => cluster!.store.get(CONFIGMAPS, 'shop', 'flags')).toThrow();
+    clock.advance(15_000);
+    expect(cluster.store.get(CONFIGMAPS, 'shop', 'flags').data).toEqual({ beta: 'on' });
+    await expect(applied.steps).resolves.toBeUndefined();
+  });
+
+  it('rejects its steps with the file and step the API refuses, and runs no step once cancelled', async () => {
+    const clock = new ManualClock();
+    cluster = await startSimCluster({ clock, nodes: 0 });
+    const scenario = parseScenario(`title: t
+description: d
+manifests: []
+steps:
+  - after: 10s
+    manifests: [{apiVersion: v1, kind: ConfigMap, metadata: {name: flags, namespace: absent}}]
+expect: []
+`, 'flags.yaml');
+    const failing = applyScenario(cluster, scenario);
+    clock.advance(10_000);
+    await expect(failing.steps).rejects.toThrow(/^flags\.yaml: steps\[0\]\.manifests\[0\] \(ConfigMap flags\): /);
+    const ok = { ...scenario, steps: [{ afterMs: 10_000, manifests: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'later' } }] }] };
+    const cancelled = applyScenario(cluster, ok);
+    cancelled.cancel();
+    await expect(cancelled.steps).resolves.toBeUndefined();
+    clock.advance(10_000);
+    expect(() => cluster!.store.get(lookupResource('namespaces')!, undefined, 'later')).toThrow();
   });
 
   it('needs the scenario\'s images in the catalog the cluster started with', async () => {

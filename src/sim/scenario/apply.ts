@@ -1,12 +1,13 @@
 /**
  * Puts a scenario into a running simulated cluster: its nodes, then its objects (namespaces first,
- * the rest in file order), all through the store, as `kubectl apply` would through the API.
+ * the rest in file order), all through the store, as `kubectl apply` would through the API; later,
+ * on the cluster's clock, its steps.
  */
 import type { KubeObject } from '../../cluster/objects.js';
 import { InputError } from '../../sources/input-error.js';
 import type { SimCluster } from '../cluster.js';
 import { lookupResource, resourceByKind } from '../resources.js';
-import type { Scenario, ScenarioNode } from './scenario.js';
+import type { Scenario, ScenarioNode, ScenarioStep } from './scenario.js';
 
 const NODES = lookupResource('nodes')!;
 
@@ -24,11 +25,24 @@ function nodesOf(scenario: Scenario): ScenarioNode[] {
   return Array.from({ length: scenario.nodes }, (_, i) => ({ name: `sim-worker-${i + 1}` }));
 }
 
+/** A scenario put into a cluster, with the steps still to come. */
+export interface AppliedScenario {
+  /**
+   * Settles once every step has run; rejects with an InputError (file and step named) when the API
+   * refuses a step's object. Already handled: awaiting it is optional.
+   */
+  steps: Promise<void>;
+  /** Cancels the steps that have not run yet (the cluster is closing). */
+  cancel(): void;
+}
+
+type Target = Pick<SimCluster, 'store' | 'catalog' | 'clock'>;
+
 /**
- * Creates the scenario's nodes (those not already present) and objects. An object the API refuses
- * is an InputError naming the file and the manifest.
+ * Creates the scenario's nodes (those not already present) and objects, and schedules its steps on
+ * the cluster's clock. An object the API refuses is an InputError naming the file and the manifest.
  */
-export function applyScenario(cluster: Pick<SimCluster, 'store' | 'catalog'>, scenario: Scenario): void {
+export function applyScenario(cluster: Target, scenario: Scenario): AppliedScenario {
   // Kubelets take their catalog when the cluster starts: start it with `catalog: scenario.catalog`.
   const missing = Object.keys(scenario.catalog).filter((image) => cluster.catalog[image] !== scenario.catalog[image]);
   if (missing.length > 0) {
@@ -41,6 +55,73 @@ export function applyScenario(cluster: Pick<SimCluster, 'store' | 'catalog'>, sc
   const indexed = scenario.manifests.map((obj, i) => ({ obj, i }));
   const ordered = [...indexed.filter((m) => m.obj.kind === 'Namespace'), ...indexed.filter((m) => m.obj.kind !== 'Namespace')];
   for (const { obj, i } of ordered) create(cluster, scenario, obj, `manifests[${i}] (${obj.kind} ${obj.metadata.name})`);
+  return scheduleSteps(cluster, scenario);
+}
+
+/** Runs each step when the clock reaches it (times count from now); one that fails stops the rest. */
+function scheduleSteps(cluster: Target, scenario: Scenario): AppliedScenario {
+  const cancels: (() => void)[] = [];
+  let cancelled = false;
+  let settle = (): void => undefined;
+  const steps = new Promise<void>((resolve, reject) => {
+    settle = resolve;
+    const run = (index: number): void => {
+      const step = scenario.steps[index];
+      if (step === undefined || cancelled) return resolve();
+      const previousMs = index === 0 ? 0 : scenario.steps[index - 1]!.afterMs;
+      cancels.push(cluster.clock.after(step.afterMs - previousMs, () => {
+        try {
+          applyStep(cluster, scenario, step, index);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        run(index + 1);
+      }));
+    };
+    run(0);
+  });
+  steps.catch(() => undefined);
+  return {
+    steps,
+    cancel: () => {
+      cancelled = true;
+      for (const cancel of cancels) cancel();
+      settle();
+    },
+  };
+}
+
+/**
+ * One step: each object replaces the stored one of its kind, namespace and name, as `kubectl apply`
+ * of a whole manifest does: the fields it gives (spec, data ...) become the object's, labels and
+ * annotations are merged with the stored ones, status and system metadata stay. Absent objects are created.
+ */
+function applyStep(cluster: Target, scenario: Scenario, step: ScenarioStep, index: number): void {
+  step.manifests.forEach((obj, i) => {
+    const field = `steps[${index}].manifests[${i}] (${obj.kind} ${obj.metadata.name})`;
+    const resource = resourceByKind(obj.apiVersion ?? '', obj.kind);
+    if (!resource) throw new InputError(scenario.file, `${field}: the simulator does not serve ${obj.apiVersion}/${obj.kind}`);
+    const namespace = resource.namespaced ? obj.metadata.namespace ?? 'default' : undefined;
+    let stored: KubeObject;
+    try {
+      stored = cluster.store.get(resource, namespace, obj.metadata.name);
+    } catch {
+      create(cluster, scenario, obj, field);
+      return;
+    }
+    const metadata = {
+      ...stored.metadata,
+      labels: { ...stored.metadata.labels, ...obj.metadata.labels },
+      annotations: { ...stored.metadata.annotations, ...obj.metadata.annotations },
+    };
+    const next: KubeObject = { ...obj, metadata, ...(stored.status !== undefined ? { status: stored.status } : {}) };
+    try {
+      cluster.store.update(resource, next, { namespace, name: obj.metadata.name });
+    } catch (err) {
+      throw new InputError(scenario.file, `${field}: ${(err as Error).message}`, { cause: err });
+    }
+  });
 }
 
 function exists(cluster: Pick<SimCluster, 'store'>, name: string): boolean {

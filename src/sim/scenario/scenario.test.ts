@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../sources/input-error.js';
-import { loadScenario, parseScenario } from './scenario.js';
+import { loadScenario, parseDuration, parseScenario } from './scenario.js';
 
 const VALID = `title: Orders
 description: One namespace.
@@ -43,6 +43,31 @@ describe('loadScenario', () => {
     expect(errorOf(VALID.replace('nodes: 2', 'nodes: [{labels: {a: b}}]')).message).toBe('scenarios/orders.yaml: nodes[0].name: required: a non-empty string');
     expect(errorOf(VALID.replace(/expect:[\s\S]*/, '')).message).toContain('scenarios/orders.yaml: expect: required');
     expect(errorOf('title: [unclosed').message).toMatch(/^scenarios\/orders\.yaml: not valid YAML: /);
+  });
+
+  it('reads steps in time order, with their times as durations of simulated time', () => {
+    const text = `${VALID}steps:
+  - after: 1m30s
+    manifests: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: orders}}]
+  - after: 2m
+    manifests: [{apiVersion: v1, kind: ConfigMap, metadata: {name: b, namespace: orders}}]
+`;
+    const scenario = parseScenario(text, 'scenarios/orders.yaml');
+    expect(scenario.steps.map((s) => [s.afterMs, s.manifests[0]?.metadata.name])).toEqual([[90_000, 'a'], [120_000, 'b']]);
+    expect(parseScenario(VALID, 'scenarios/orders.yaml').steps).toEqual([]);
+    expect(errorOf(text.replace('after: 2m', 'after: 1m')).message).toBe('scenarios/orders.yaml: steps[1].after: 1m comes before the previous step: steps are in time order');
+    expect(errorOf(text.replace('after: 2m', 'after: soon')).message).toBe('scenarios/orders.yaml: steps[1].after: required: a duration of simulated time such as 90s or 2m');
+    expect(errorOf(text.replace('kind: ConfigMap, metadata: {name: b', 'metadata: {name: b')).message).toBe('scenarios/orders.yaml: steps[1].manifests[0].kind: required');
+    expect(errorOf(`${VALID}steps: [{after: 5s, manifests: []}]\n`).message).toBe('scenarios/orders.yaml: steps[0].manifests: at least one object');
+  });
+
+  it('reads Go-style durations', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('1h2m3s')).toBe(3_723_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('1.5m')).toBe(90_000);
+    expect(parseDuration('90')).toBeUndefined();
+    expect(parseDuration('')).toBeUndefined();
   });
 
   it('says which file it cannot read', async () => {

@@ -28,6 +28,16 @@ export interface ExpectedCause {
   symptoms?: Omit<ExpectedCause, 'symptoms'>[];
 }
 
+/**
+ * A change made while the scenario runs, as a person would make it with kubectl: a new image, a
+ * pause, a scale. Its objects replace the ones of the same kind, namespace and name (or are created).
+ */
+export interface ScenarioStep {
+  /** Simulated time after the scenario was applied, in milliseconds (`after: 2m` in the file). */
+  afterMs: number;
+  manifests: KubeObject[];
+}
+
 /** A parsed, validated scenario. */
 export interface Scenario {
   file: string;
@@ -36,6 +46,8 @@ export interface Scenario {
   /** A count of `sim-worker-N` nodes, or the nodes themselves; omitted: the cluster's own nodes. */
   nodes?: number | ScenarioNode[];
   manifests: KubeObject[];
+  /** Later changes, in time order; empty when the state is applied once. */
+  steps: ScenarioStep[];
   /** Image repository → entry, extending the default catalog. */
   catalog: Record<string, ImageEntry>;
   expect: ExpectedCause[];
@@ -78,7 +90,8 @@ export function parseScenario(text: string, file: string): Scenario {
     title: doc['title'] as string,
     description: doc['description'] as string,
     ...(nodes !== undefined ? { nodes } : {}),
-    manifests: readManifests(doc['manifests'], fail),
+    manifests: readManifests(doc['manifests'], 'manifests', fail),
+    steps: readSteps(doc['steps'], fail),
     catalog: readCatalog(doc['catalog'], fail),
     expect: readExpect(doc['expect'], fail),
   };
@@ -107,16 +120,44 @@ function readNodes(value: unknown, fail: Fail): number | ScenarioNode[] {
   });
 }
 
-function readManifests(value: unknown, fail: Fail): KubeObject[] {
-  if (!Array.isArray(value)) return fail('manifests', 'required: a list of Kubernetes objects');
+function readManifests(value: unknown, field: string, fail: Fail): KubeObject[] {
+  if (!Array.isArray(value)) return fail(field, 'required: a list of Kubernetes objects');
   return value.map((obj, i) => {
-    const at = `manifests[${i}]`;
+    const at = `${field}[${i}]`;
     if (!isObject(obj)) return fail(at, 'a Kubernetes object (a mapping)');
     if (!isString(obj['apiVersion'])) fail(`${at}.apiVersion`, 'required');
     if (!isString(obj['kind'])) fail(`${at}.kind`, 'required');
     const metadata = obj['metadata'];
     if (!isObject(metadata) || !isString(metadata['name'])) fail(`${at}.metadata.name`, 'required');
     return obj as unknown as KubeObject;
+  });
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** A Go-style duration (`90s`, `2m`, `1m30s`) in milliseconds, or undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * DURATION_UNITS_MS[m[2]!]!;
+  return total;
+}
+
+function readSteps(value: unknown, fail: Fail): ScenarioStep[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return fail('steps', 'a list of { after, manifests }');
+  let previous = 0;
+  return value.map((step, i) => {
+    const at = `steps[${i}]`;
+    if (!isObject(step)) return fail(at, 'a mapping with after and manifests');
+    const after = step['after'];
+    const afterMs = typeof after === 'string' ? parseDuration(after) : undefined;
+    if (afterMs === undefined) return fail(`${at}.after`, 'required: a duration of simulated time such as 90s or 2m');
+    if (afterMs < previous) fail(`${at}.after`, `${after} comes before the previous step: steps are in time order`);
+    previous = afterMs;
+    const manifests = readManifests(step['manifests'], `${at}.manifests`, fail);
+    if (manifests.length === 0) fail(`${at}.manifests`, 'at least one object');
+    return { afterMs, manifests };
   });
 }
 
