@@ -14,6 +14,7 @@ import { ApiError, type ApiClient } from '../sources/live/api-client.js';
 import { loadLive } from '../sources/live/load-live.js';
 import { AuditLog, type AuditStep } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
+import { sessionUsage, type AgentIdentity } from './agent-session.js';
 import { Approvals, planHash } from './approvals.js';
 import { blastRadius, type BlastRadius } from './blast-radius.js';
 import { kindOf, objectPath } from './api-paths.js';
@@ -28,8 +29,10 @@ export interface GatewayDeps {
   db: Db;
   /** None: read-only, every plan is denied. */
   policy: Policy | undefined;
-  /** Who asks (a person's name, or `autopilot`). */
+  /** Who asks (a person's name, `autopilot`, or an agent's session: see agentActor). */
   actor: string;
+  /** Set when an AI agent asks: the policy's `agents:` section and the session budget (counted under `actor`) apply. */
+  agent?: AgentIdentity;
   now?: () => Date;
   verify?: VerifyTiming;
   /** Test seam: runs after the checks and before the write (a concurrent change, a crash). */
@@ -176,7 +179,8 @@ async function check(plan: ActionPlan, deps: GatewayDeps, audit: AuditLog): Prom
   const radius: BlastRadius = blastRadius(graph, plan, dryRunObject ? { object: dryRunObject } : {});
   const since = new Date(now(deps).getTime() - HISTORY_MS).toISOString();
   const applied = audit.stepsSince('applied', since).map((r) => ({ target: (JSON.parse(r.detail) as { target: ObjectRef }).target, at: r.at })).filter((a) => a.target);
-  const decision = decide(deps.policy, plan, radius, { now: now(deps), applied, invalid });
+  const agent = deps.agent ? { agent: { name: deps.agent.name, usage: sessionUsage(deps.db, deps.actor) } } : {};
+  const decision = decide(deps.policy, plan, radius, { now: now(deps), applied, invalid, ...agent });
   const { incidents } = invalid.length === 0 ? diagnose(graph, namespace !== undefined ? { namespace } : {}) : { incidents: [] };
   const baseline = incidents.flatMap((i) => [i.cause.id, ...i.symptoms.map((s) => s.id)]);
   return { decision, current, baseline };

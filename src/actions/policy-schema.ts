@@ -59,11 +59,31 @@ export const policySchema = z.strictObject({
     /** Whether whoever asked for the change may approve it too. */
     allowSelfApproval: z.boolean().default(false),
   })).default([]),
+  /**
+   * What AI agents (`kubetriage mcp`) may do, on top of every rule above: an agent's change must also
+   * match one of `allow`, stay within `limits`, and keep its session within `session`. Absent: agents
+   * change nothing.
+   */
+  agents: z.strictObject({
+    allow: z.array(selector).default([]),
+    limits: z.strictObject({
+      maxPodsRestarted: z.number().int().nonnegative().optional(),
+      maxObjects: z.number().int().positive().optional(),
+      maxUnavailableFraction: z.number().min(0).max(1).optional(),
+    }).default({}),
+    /** Summed over one agent session, held and applied changes alike: many small steps are one large one. */
+    session: z.strictObject({
+      maxActions: z.number().int().nonnegative().optional(),
+      maxPodsRestarted: z.number().int().nonnegative().optional(),
+      maxObjects: z.number().int().nonnegative().optional(),
+    }).default({}),
+  }).optional(),
 });
 
 export type Policy = z.infer<typeof policySchema>;
 export type PolicySelector = z.infer<typeof selector>;
 export type ApprovalRule = Policy['approvals'][number];
+export type AgentRules = NonNullable<Policy['agents']>;
 
 /** A duration (`30m`, `1h`) in milliseconds. */
 export function durationMs(text: string): number {

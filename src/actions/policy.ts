@@ -6,8 +6,9 @@
  */
 import { keyOf, type ObjectRef } from '../cluster/objects.js';
 import type { ActionPlan } from '../diagnose/plan.js';
+import type { SessionUsage } from './agent-session.js';
 import type { BlastRadius } from './blast-radius.js';
-import { durationMs, type ApprovalRule, type Policy, type PolicySelector } from './policy-schema.js';
+import { durationMs, type AgentRules, type ApprovalRule, type Policy, type PolicySelector } from './policy-schema.js';
 
 export type Outcome = 'allow' | 'needs-approval' | 'deny';
 
@@ -27,6 +28,8 @@ export interface PolicyContext {
   applied: readonly { target: ObjectRef; at: string }[];
   /** What validation of the plan found wrong: each one denies. */
   invalid?: readonly string[];
+  /** Set when an AI agent asks: the policy's `agents:` section applies too, and its session budget. */
+  agent?: { name: string; usage: SessionUsage };
 }
 
 const describe = (plan: ActionPlan): string => `${plan.verb} on ${plan.target.kind}${plan.target.namespace ? ` in namespace ${plan.target.namespace}` : ' (cluster-scoped)'}`;
@@ -39,7 +42,8 @@ export function decide(policy: Policy | undefined, plan: ActionPlan, radius: Bla
     return { outcome: 'deny', reasons: denied, radius, dryRunOnly: false };
   }
   denied.push(...protectedNamespaces(policy, plan, radius), ...denyRules(policy, plan), ...allowRules(policy, plan),
-    ...radiusBounds(policy, plan, radius), ...rateLimits(policy, plan, context), ...changeWindow(policy, context.now));
+    ...radiusBounds(policy, plan, radius), ...rateLimits(policy, plan, context), ...changeWindow(policy, context.now),
+    ...(context.agent ? agentRules(policy.agents, plan, radius, context.agent) : []));
   const dryRunOnly = policy.mode === 'dry-run-only';
   if (denied.length > 0) return { outcome: 'deny', reasons: denied, radius, dryRunOnly };
   const rule = policy.approvals.find((r) => matches(r, plan));
@@ -129,6 +133,37 @@ function rateLimits(policy: Policy, plan: ActionPlan, context: PolicyContext): s
   if (global) {
     const count = within(global.per).length;
     if (count >= global.max) out.push(`rate limit: ${count} change(s) in the last ${global.per}; the policy allows ${global.max}`);
+  }
+  return out;
+}
+
+/**
+ * An agent's narrower rights: its own allow rules and radius bounds, and its session's budget, which
+ * sums the radius of every change the session took so that many small steps cannot make a large one.
+ */
+function agentRules(rules: AgentRules | undefined, plan: ActionPlan, radius: BlastRadius, agent: NonNullable<PolicyContext['agent']>): string[] {
+  if (!rules) return [`agent ${agent.name}: the policy has no agents: section, so agents change nothing (a person can, with kubetriage act)`];
+  const out: string[] = [];
+  if (!rules.allow.some((rule) => matches(rule, plan))) out.push(`agent ${agent.name}: no agents.allow rule covers ${describe(plan)}`);
+  const { limits, session } = rules;
+  if (limits.maxPodsRestarted !== undefined && radius.podsRestarted > limits.maxPodsRestarted) {
+    out.push(`agent ${agent.name}: restarts ${radius.podsRestarted} pods; agents.limits allows at most ${limits.maxPodsRestarted}`);
+  }
+  if (limits.maxObjects !== undefined && radius.objects.length > limits.maxObjects) {
+    out.push(`agent ${agent.name}: changes ${radius.objects.length} objects; agents.limits allows at most ${limits.maxObjects}`);
+  }
+  if (limits.maxUnavailableFraction !== undefined && radius.replicas > 0 && radius.maxUnavailable / radius.replicas > limits.maxUnavailableFraction) {
+    out.push(`agent ${agent.name}: takes ${radius.maxUnavailable} of ${radius.replicas} replicas down at once; agents.limits allows at most ${percent(limits.maxUnavailableFraction)}`);
+  }
+  const used = agent.usage;
+  if (session.maxActions !== undefined && used.actions + 1 > session.maxActions) {
+    out.push(`agent session budget: ${used.actions} change(s) already taken in this session; agents.session.maxActions allows ${session.maxActions}`);
+  }
+  if (session.maxPodsRestarted !== undefined && used.podsRestarted + radius.podsRestarted > session.maxPodsRestarted) {
+    out.push(`agent session budget: this change restarts ${radius.podsRestarted} pod(s) after ${used.podsRestarted} in this session; agents.session.maxPodsRestarted allows ${session.maxPodsRestarted} in all`);
+  }
+  if (session.maxObjects !== undefined && used.objects + radius.objects.length > session.maxObjects) {
+    out.push(`agent session budget: this change touches ${radius.objects.length} object(s) after ${used.objects} in this session; agents.session.maxObjects allows ${session.maxObjects} in all`);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { positive, runDemo, type DemoFlags } from './demo-command.js';
 import { registerActCommand } from './act-command.js';
 import { registerApproveCommand } from './approve-command.js';
 import { registerFixCommand } from './fix-command.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { registerAuditCommand } from './audit-command.js';
 import { registerRcaCommand } from './rca-command.js';
 import { registerSimCommand } from './sim-command.js';
@@ -58,6 +59,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
   registerFixCommand(program, io, (code) => { exitCode = code; });
   registerApproveCommand(program, io, (code) => { exitCode = code; });
   registerAuditCommand(program, io, (code) => { exitCode = code; });
+  registerMcpCommand(program, io, (code) => { exitCode = code; });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
