@@ -1,8 +1,8 @@
 /**
  * Every scenario in scenarios/, end to end: a simulated cluster serves it on a fast clock; the real
  * kubectl captures its state (and the previous logs of restarting containers) as a user would, and
- * `kubetriage diagnose --kubeconfig` reads it live. Both diagnoses must name exactly the root causes
- * the scenario expects.
+ * `kubetriage diagnose --kubeconfig` reads it live, and watch mode follows it from before it is applied.
+ * All three must name exactly the root causes the scenario expects.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterGraph, diagnose, loadInputs } from '../../lib.js';
+import { WatchService } from '../../server/watch-service.js';
+import { ApiClient } from '../../sources/live/api-client.js';
+import { loadKubeConfig } from '../../sources/live/kubeconfig.js';
 import type { Incident } from '../../lib.js';
 import { ROOT_CAUSES } from '../../diagnose/finding.js';
 import { writeKubeconfig } from '../api/kubeconfig.js';
@@ -105,19 +108,31 @@ function summary(incidents: ReportedIncident[]): string[] {
 interface Diagnoses {
   files: ReportedIncident[];
   live: ReportedIncident[];
+  /** The incidents watch mode holds open. */
+  watch: ReportedIncident[];
 }
 
-/** Serves the scenario and diagnoses it both ways until both settle on the expectation or time runs out. */
+/** Watch mode, in this process, over HTTP: started before the scenario is applied, as a service would run. */
+async function startWatching(kubeconfig: string): Promise<WatchService> {
+  const kubeConfig = loadKubeConfig({ kubeconfig });
+  const service = new WatchService({ client: new ApiClient(kubeConfig), kubeConfig, settleMs: 200, heartbeatMs: 1_000, onChanges: () => undefined });
+  await service.start();
+  return service;
+}
+
+/** Serves the scenario and diagnoses it three ways until all settle on the expectation or time runs out. */
 async function run(scenario: Scenario): Promise<Diagnoses> {
   const dir = mkdtempSync(join(tmpdir(), 'kubetriage-scenario-'));
   dirs.push(dir);
   const clock = new RealClock(SPEED);
   const cluster = await startSimCluster({ clock, nodes: scenario.nodes === undefined ? 1 : 0, catalog: scenario.catalog });
   let applied: AppliedScenario | undefined;
+  let watching: WatchService | undefined;
   let stepError: unknown;
   try {
     const kubeconfig = join(dir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, cluster.url);
+    watching = await startWatching(kubeconfig);
     applied = applyScenario(cluster, scenario);
     applied.steps.catch((err: unknown) => { stepError = err; });
     await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -126,11 +141,13 @@ async function run(scenario: Scenario): Promise<Diagnoses> {
       if (stepError) throw stepError;
       const files = (await captureAndDiagnose(dir, kubeconfig, round)).map(reportedIncident);
       const live = await diagnoseLive(kubeconfig);
-      if ((meetsExpectation(files, scenario) && meetsExpectation(live, scenario)) || Date.now() > deadline) return { files, live };
+      const watch = watching.open().map((i) => i.report);
+      if ([files, live, watch].every((route) => meetsExpectation(route, scenario)) || Date.now() > deadline) return { files, live, watch };
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {
     applied?.cancel();
+    await watching?.stop();
     await cluster.close();
   }
 }
@@ -151,7 +168,7 @@ describe('scenarios/', () => {
   });
 
   // Concurrently: each scenario spends most of its time waiting on the simulated clock.
-  it.concurrent.each(files)('%s: the diagnosis of kubectl\'s files and the live one name exactly the expected root causes', async (file) => {
+  it.concurrent.each(files)('%s: kubectl\'s files, a live diagnosis and watch mode name exactly the expected root causes', async (file) => {
     const scenario = await loadScenario(join(SCENARIOS, file));
     const diagnoses = await run(scenario);
     for (const [route, incidents] of Object.entries(diagnoses) as [string, ReportedIncident[]][]) {
