@@ -165,14 +165,20 @@ async function check(plan: ActionPlan, deps: GatewayDeps, audit: AuditLog): Prom
   const snapshot = await loadLive(deps.client, namespace !== undefined && invalid.length === 0 ? { namespace } : { logs: { maxContainers: 0 } });
   const graph = new ClusterGraph(snapshot);
   // Read on its own, after the list: the newest resourceVersion guards the dry-run and the write.
-  const current = invalid.length === 0 ? await readTarget(deps.client, plan) : undefined;
+  let current = invalid.length === 0 ? await readTarget(deps.client, plan) : undefined;
   if (invalid.length === 0 && !current && plan.verb !== 'apply') invalid.push(`${plan.target.kind} ${namespace ? `${namespace}/` : ''}${plan.target.name} not found`);
   let dryRunObject: KubeObject | undefined;
-  if (invalid.length === 0) {
+  for (let attempt = 1; invalid.length === 0; attempt++) {
     try {
       const answer = await executePlan(deps.client, plan, { current, dryRun: true, now: now(deps) });
       if (isObject(answer)) dryRunObject = answer;
+      break;
     } catch (err) {
+      // A controller wrote the status between our read and the dry-run: read again, as the write does.
+      if (err instanceof ApiError && err.status === 409 && attempt < 5) {
+        current = await readTarget(deps.client, plan);
+        continue;
+      }
       invalid.push(`the server refused a dry-run of the change: ${messageOf(err)}`);
     }
   }
