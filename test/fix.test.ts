@@ -54,10 +54,11 @@ describe('kubetriage fix', () => {
       expect(unknown.stderr).toContain(`open incidents: ${incident.id} (OOMKilled/memory-limit-too-low)`);
 
       const fixed = await kubetriage(['fix', incident.id, '--kubeconfig', kubeconfig, '--db', db, '--policy', POLICY, '--verify-timeout', '60', '--as', 'alice', '-o', 'json']);
-      const result = JSON.parse(fixed.stdout) as { status: string; plan: { verb: string; target: { kind: string; name: string } }; verification?: { resolved: boolean } };
+      const result = JSON.parse(fixed.stdout) as { status: string; diff: string; plan: { verb: string; target: { kind: string; name: string } }; verification?: { resolved: boolean } };
       expect(result.status, fixed.stdout + fixed.stderr).toBe('verified');
       expect(fixed.code).toBe(0);
       expect(result.plan).toMatchObject({ verb: 'patch', target: { kind: 'Deployment', name: 'payments' } });
+      expect(result.diff.split('\n').filter((l) => /^[-+]\s/.test(l)).map((l) => l.replace(/\s+/g, ' '))).toEqual(['- memory: 128Mi', '+ memory: 256Mi']);
       const after = JSON.parse((await kubetriage(['diagnose', '--kubeconfig', kubeconfig, '-o', 'json'])).stdout) as Report;
       expect(after.incidents.filter((i) => i.cause.mode === 'OOMKilled')).toEqual([]);
       const audit = await kubetriage(['audit', 'verify', '--db', db]);

@@ -18,6 +18,7 @@ import { sessionUsage, type AgentIdentity } from './agent-session.js';
 import { Approvals, planHash } from './approvals.js';
 import { blastRadius, type BlastRadius } from './blast-radius.js';
 import { kindOf, objectPath } from './api-paths.js';
+import { changeDiff } from './change-diff.js';
 import { executePlan } from './executors.js';
 import { decide, matches, type Decision } from './policy.js';
 import { durationMs, type Policy } from './policy-schema.js';
@@ -57,6 +58,8 @@ export interface GatewayResult {
   /** One sentence a person reads. */
   message: string;
   decision?: Decision;
+  /** The change as a unified diff of the object's YAML, from the server's dry-run. */
+  diff?: string;
   approvalId?: string;
   verification?: Verification;
 }
@@ -66,7 +69,7 @@ const DEFAULT_TIMING: VerifyTiming = { deadlineMs: 120_000, pollMs: 5_000 };
 const HISTORY_MS = 86_400_000;
 
 /** What the checks found, kept for the apply step. */
-interface Checked { decision: Decision; current: KubeObject | undefined; baseline: string[] }
+interface Checked { decision: Decision; current: KubeObject | undefined; baseline: string[]; diff?: string }
 
 /**
  * Submits a plan. Returns, never throws for a refusal: a denial, a hold or a failed apply is a result.
@@ -84,20 +87,21 @@ export async function submit(plan: ActionPlan, deps: GatewayDeps, options: Submi
     return fail(record, actionId, plan, `the checks could not run: ${messageOf(err)}`);
   }
   const { decision } = checked;
+  const diff = checked.diff !== undefined ? { diff: checked.diff } : {};
   if (decision.outcome === 'deny') {
-    record('decided', { decision });
-    return { status: 'denied', actionId, plan, decision, message: `denied: ${decision.reasons.join('; ')}` };
+    record('decided', { decision, ...diff });
+    return { status: 'denied', actionId, plan, decision, ...diff, message: `denied: ${decision.reasons.join('; ')}` };
   }
   if (decision.outcome === 'needs-approval' && !options.dryRun) {
     const approval = new Approvals(deps.db).request({ actionId, plan, requestedBy: deps.actor, now: now(deps), expiresInMs: durationMs(decision.approval!.expiresAfter) });
-    record('decided', { decision, approvalId: approval.id, planHash: approval.planHash, target: shapeOf(checked.current), resolves: options.resolves ?? null, baseline: checked.baseline });
-    return { status: 'held', actionId, plan, decision, approvalId: approval.id, message: `held for approval ${approval.id} by one of: ${decision.approval!.approvers.join(', ')}` };
+    record('decided', { decision, approvalId: approval.id, planHash: approval.planHash, target: shapeOf(checked.current), resolves: options.resolves ?? null, baseline: checked.baseline, ...diff });
+    return { status: 'held', actionId, plan, decision, ...diff, approvalId: approval.id, message: `held for approval ${approval.id} by one of: ${decision.approval!.approvers.join(', ')}` };
   }
-  record('decided', { decision, resourceVersion: checked.current?.metadata.resourceVersion ?? null });
+  record('decided', { decision, resourceVersion: checked.current?.metadata.resourceVersion ?? null, ...diff });
   if (options.dryRun || decision.dryRunOnly) {
-    return { status: 'dry-run', actionId, plan, decision, message: `dry-run: the server accepts the change and the policy ${decision.outcome === 'allow' ? 'allows' : 'would hold'} it; nothing was changed` };
+    return { status: 'dry-run', actionId, plan, decision, ...diff, message: `dry-run: the server accepts the change and the policy ${decision.outcome === 'allow' ? 'allows' : 'would hold'} it; nothing was changed` };
   }
-  return applyAndVerify(plan, deps, record, actionId, checked, options.resolves);
+  return { ...(await applyAndVerify(plan, deps, record, actionId, checked, options.resolves)), ...diff };
 }
 
 /**
@@ -189,7 +193,8 @@ async function check(plan: ActionPlan, deps: GatewayDeps, audit: AuditLog): Prom
   const decision = decide(deps.policy, plan, radius, { now: now(deps), applied, invalid, ...agent });
   const { incidents } = invalid.length === 0 ? diagnose(graph, namespace !== undefined ? { namespace } : {}) : { incidents: [] };
   const baseline = incidents.flatMap((i) => [i.cause.id, ...i.symptoms.map((s) => s.id)]);
-  return { decision, current, baseline };
+  const diff = changeDiff(current, dryRunObject);
+  return { decision, current, baseline, ...(diff ? { diff } : {}) };
 }
 
 type Record_ = (step: AuditStep, detail: unknown) => void;

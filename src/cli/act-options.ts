@@ -77,6 +77,7 @@ function renderText(result: GatewayResult): string {
     if (r.disruptionBudgetsBroken.length) lines.push(`          PodDisruptionBudgets broken: ${r.disruptionBudgetsBroken.map((b) => b.name).join(', ')}`);
     for (const note of r.notes) lines.push(`          ${note}`);
   }
+  if (result.diff) lines.push('change:', ...result.diff.trimEnd().split('\n').map((line) => `  ${line}`));
   if (result.decision) {
     lines.push(`decision: ${result.decision.outcome}`);
     for (const reason of result.decision.reasons) lines.push(`  - ${reason}`);

@@ -3,6 +3,7 @@
  * neighbourhood, an object as YAML (a Secret's values never), and the events. None of them changes
  * anything; their free text comes back quoted (see quoted.ts).
  */
+import { withoutSecretValues } from '../cluster/redact-object.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { stringify } from 'yaml';
 import { z } from 'zod';
@@ -81,7 +82,7 @@ export function registerReadTools(server: McpServer, context: McpContext): void 
       if (err instanceof ApiError && err.status === 404) throw notFound(k.kind, namespace, args.name);
       throw err;
     }
-    return { status: 'success', result: { object: { kind: k.kind, name: args.name, ...(namespace ? { namespace } : {}) }, yaml: { quoted: quoteUntrusted(stringify(withoutSecrets({ apiVersion: k.group ? `${k.group}/${k.version}` : k.version, ...obj, kind: k.kind })), 16_000) } } };
+    return { status: 'success', result: { object: { kind: k.kind, name: args.name, ...(namespace ? { namespace } : {}) }, yaml: { quoted: quoteUntrusted(stringify(withoutSecretValues({ apiVersion: k.group ? `${k.group}/${k.version}` : k.version, ...obj, kind: k.kind })), 16_000) } } };
   }));
 
   server.registerTool('search_events', {
@@ -120,16 +121,3 @@ function notFound(kind: string, namespace: string | undefined, name: string): To
   return new ToolError(`no ${kind} ${namespace ? `${namespace}/` : ''}${name} in the cluster`, 'check the kind, namespace and name: list_incidents names the objects involved in incidents, search_events the objects events are about');
 }
 
-/** The object without what must never reach an agent: a Secret's values (keys and sizes stay), managed fields, the last-applied copy. */
-function withoutSecrets(obj: KubeObject): KubeObject {
-  const { managedFields: _managed, annotations: _annotations, ...metadata } = obj.metadata;
-  const annotations = { ...(obj.metadata.annotations ?? {}) };
-  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  const out: KubeObject = { ...obj, metadata: { ...metadata, ...(Object.keys(annotations).length ? { annotations } : {}) } };
-  if (obj.kind !== 'Secret') return out;
-  const hide = (values: unknown, decode: boolean): Record<string, string> => Object.fromEntries(Object.entries((values ?? {}) as Record<string, string>)
-    .map(([key, v]) => [key, `[REDACTED: ${decode ? Buffer.from(String(v), 'base64').length : String(v).length} bytes]`]));
-  if (obj['data'] !== undefined) out['data'] = hide(obj['data'], true);
-  if (obj['stringData'] !== undefined) out['stringData'] = hide(obj['stringData'], false);
-  return out;
-}
