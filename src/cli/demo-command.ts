@@ -12,7 +12,7 @@ import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { writeKubeconfig } from '../sim/api/kubeconfig.js';
 import { RealClock } from '../sim/clock.js';
 import { startSimCluster } from '../sim/cluster.js';
-import { applyScenario } from '../sim/scenario/apply.js';
+import { applyScenario, type AppliedScenario } from '../sim/scenario/apply.js';
 import { meetsExpectation } from '../sim/scenario/expectation.js';
 import { loadScenario, type Scenario } from '../sim/scenario/scenario.js';
 import { ApiClient } from '../sources/live/api-client.js';
@@ -44,10 +44,12 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<number> {
   const scenario = await loadScenario(flags.scenario ?? DEMO_SCENARIO);
   const dir = mkdtempSync(join(tmpdir(), 'kubetriage-demo-'));
   const kubeconfig = flags.kubeconfig ?? join(dir, 'kubeconfig');
+  let applied: AppliedScenario | undefined;
   const cluster = await startSimCluster({ clock: new RealClock(flags.speed), nodes: scenario.nodes === undefined ? 3 : 0, catalog: scenario.catalog });
   try {
     await writeKubeconfig(kubeconfig, cluster.url);
-    applyScenario(cluster, scenario);
+    applied = applyScenario(cluster, scenario);
+    applied.steps.catch((err: unknown) => io.stderr.write(`kubetriage demo: ${err instanceof Error ? err.message : String(err)}\n`));
     io.stderr.write(`kubetriage demo: simulated cluster at ${cluster.url} running "${scenario.title}" (clock ${flags.speed}x real time)\n`);
     const client = new ApiClient(loadKubeConfig({ kubeconfig }));
     const { snapshot, report } = await untilFaultsShow(client, scenario, flags, io.stderr);
@@ -58,6 +60,7 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<number> {
     }
     return code;
   } finally {
+    applied?.cancel();
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });
   }

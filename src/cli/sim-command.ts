@@ -70,11 +70,13 @@ export async function runSimStart(flags: SimStartFlags, io: Pick<Io, 'stderr'>, 
   try {
     const ready = await fetch(`${server.url}/readyz`);
     if (!ready.ok) throw new Error(`the simulated API server did not answer its health check (HTTP ${ready.status})`);
-    if (scenario) applyScenario(server, scenario);
+    const applied = scenario ? applyScenario(server, scenario) : undefined;
+    applied?.steps.catch((err: unknown) => io.stderr.write(`kubetriage sim: ${err instanceof Error ? err.message : String(err)}\n`));
     await writeKubeconfig(flags.kubeconfig, server.url);
     io.stderr.write(`kubetriage sim: Kubernetes API at ${server.url}, kubeconfig written to ${flags.kubeconfig} (Ctrl-C to stop)\n`);
     if (scenario) io.stderr.write(`kubetriage sim: scenario "${scenario.title}" loaded from ${scenario.file}\n`);
     await until;
+    applied?.cancel();
   } finally {
     await server.close();
   }
