@@ -2,6 +2,8 @@
  * `kubetriage sim start`: serves a simulated Kubernetes API in the foreground, writes a kubeconfig
  * pointing at it once it answers, and stops on SIGINT or SIGTERM.
  */
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { Command, Option } from 'commander';
 import { startSimCluster } from '../sim/cluster.js';
 import { writeKubeconfig } from '../sim/api/kubeconfig.js';
@@ -17,6 +19,7 @@ export interface SimStartFlags {
   kubeconfig: string;
   scenario?: string;
   nodes: number;
+  tls?: boolean;
 }
 
 function port(value: string): number {
@@ -40,6 +43,7 @@ export function registerSimCommand(program: Command, io: Io): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--nodes <count>', 'worker nodes to start with').default(3).argParser(count))
     .option('--scenario <file>', 'load a scenario (scenarios/*.yaml) into the cluster once it answers')
+    .option('--tls', 'serve HTTPS with a certificate made at start; the kubeconfig trusts it and carries the admin\'s token')
     .action(async (flags: SimStartFlags) => {
       await runSimStart(flags, io, untilSignalled());
     });
@@ -66,13 +70,13 @@ export async function runSimStart(flags: SimStartFlags, io: Pick<Io, 'stderr'>, 
   // Read before serving: a mistake in the file should not leave a kubeconfig to an empty cluster.
   const scenario = flags.scenario === undefined ? undefined : await loadScenario(flags.scenario);
   const nodes = scenario?.nodes === undefined ? flags.nodes : 0;
-  const server = await startSimCluster({ port: flags.port, host: flags.host, nodes, ...(scenario ? { catalog: scenario.catalog } : {}) });
+  const server = await startSimCluster({ port: flags.port, host: flags.host, nodes, ...(scenario ? { catalog: scenario.catalog } : {}), ...(flags.tls ? { tls: true } : {}) });
   try {
-    const ready = await fetch(`${server.url}/readyz`);
-    if (!ready.ok) throw new Error(`the simulated API server did not answer its health check (HTTP ${ready.status})`);
+    const ready = await healthCheck(server.url, server.tls?.ca);
+    if (!ready) throw new Error('the simulated API server did not answer its health check');
     const applied = scenario ? applyScenario(server, scenario) : undefined;
     applied?.steps.catch((err: unknown) => io.stderr.write(`kubetriage sim: ${err instanceof Error ? err.message : String(err)}\n`));
-    await writeKubeconfig(flags.kubeconfig, server.url);
+    await writeKubeconfig(flags.kubeconfig, server.url, server.tls ?? {});
     io.stderr.write(`kubetriage sim: Kubernetes API at ${server.url}, kubeconfig written to ${flags.kubeconfig} (Ctrl-C to stop)\n`);
     if (scenario) io.stderr.write(`kubetriage sim: scenario "${scenario.title}" loaded from ${scenario.file}\n`);
     await until;
@@ -80,4 +84,15 @@ export async function runSimStart(flags: SimStartFlags, io: Pick<Io, 'stderr'>, 
   } finally {
     await server.close();
   }
+}
+
+/** GET /readyz, trusting the simulator's own CA when it serves TLS. */
+function healthCheck(url: string, ca: string | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    get(`${url}/readyz`, ca ? { ca } : {}, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on('error', () => resolve(false));
+  });
 }

@@ -5,6 +5,7 @@
 import { lookupResource } from './resources.js';
 import type { ApiFaults } from './api/fault-injection.js';
 import { startSimServer, type SimServerOptions } from './api/server.js';
+import { servingCertificate } from './api/tls.js';
 import { startRbac } from './auth/bootstrap-rbac.js';
 import { RealClock, type SimClock } from './clock.js';
 import { startControllers } from './controllers/index.js';
@@ -22,6 +23,8 @@ export interface SimClusterOptions {
   nodes?: number;
   /** Images added to (or replacing entries of) the default catalog, e.g. a scenario's. */
   catalog?: ImageCatalog;
+  /** Serve HTTPS with a certificate made at start (its CA in {@link SimCluster.tls}). */
+  tls?: boolean;
 }
 
 export interface SimCluster {
@@ -32,6 +35,8 @@ export interface SimCluster {
   clock: SimClock;
   /** The images the kubelets know. */
   catalog: ImageCatalog;
+  /** With TLS: the CA to trust and the admin's bearer token, for a kubeconfig. */
+  readonly tls: { ca: string; token: string } | undefined;
   /**
    * Stops the API server (every connection and watch drops) and starts it again on the same port
    * after `downMs`, with the cluster's state and controllers untouched: an apiserver restart.
@@ -45,8 +50,9 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   const clock = options.clock ?? new RealClock();
   let kubelets: ReturnType<typeof startKubelets> | undefined;
   const store = new ObjectStore({ now: () => clock.now() });
+  const certificate = options.tls ? await servingCertificate(options.host) : undefined;
   const serverOptions: SimServerOptions = {
-    store, ...(options.host !== undefined ? { host: options.host } : {}),
+    store, ...(options.host !== undefined ? { host: options.host } : {}), ...(certificate ? { tls: certificate } : {}),
     podLogs: (namespace, pod, container, previous) => kubelets?.logs(namespace, pod, container, previous),
     metrics: () => kubelets?.usage(),
   };
@@ -64,6 +70,8 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   }
   return {
     url: server.url, store, clock, catalog,
+    // A restarted API server has a new admin token: read it when asked.
+    get tls() { return certificate ? { ca: certificate.cert, token: server.auth.adminToken } : undefined; },
     get faults() { return server.faults; },
     restartApi: async (downMs = 0) => {
       await server.close();

@@ -3,6 +3,7 @@
  * verb on the resources of the resource table, backed by one {@link ObjectStore}.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { type MetricsSource, handleMetrics } from '../metrics/metrics-handler.js';
 import { type SimAuth, createSimAuth } from '../auth/sim-auth.js';
@@ -16,6 +17,7 @@ import { sendError, sendJson, sendText } from './http-io.js';
 import { negotiateDiscovery } from './negotiate.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
 import type { PodLogSource } from './pod-log.js';
+import type { ServingCertificate } from './tls.js';
 import { type HandlerContext, handleResource } from './resource-handler.js';
 import { route } from './routes.js';
 import type { ActiveWatch } from './watch-stream.js';
@@ -44,11 +46,13 @@ export interface SimServerOptions {
    * writes carries none) or `system:anonymous`, as a real apiserver treats it (see ADR 0007).
    */
   unauthenticated?: 'admin' | 'anonymous';
+  /** Serve HTTPS with this key and certificate (see tls.ts); plain HTTP without. */
+  tls?: ServingCertificate;
 }
 
 /** A running server. */
 export interface SimServer {
-  /** `http://host:port`, what a kubeconfig points at. */
+  /** `http://host:port` (https with TLS), what a kubeconfig points at. */
   url: string;
   store: ObjectStore;
   /** Counts requests; injects errors, delays and dropped connections. */
@@ -75,7 +79,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const aggregated = options.aggregatedDiscovery ?? true;
   const faults = new ApiFaults();
   const auth = createSimAuth({ store, now: () => store.now(), ...(options.unauthenticated ? { unauthenticated: options.unauthenticated } : {}) });
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     // The simulated clock's time, as a real server's Date header carries its own: clients judge ages by it.
     res.setHeader('Date', store.now().toUTCString());
     faults.intercept(req, res).then((answered) => (answered ? undefined : serve(ctx, auth, address, aggregated, req, res))).catch((err: unknown) => {
@@ -85,7 +89,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       }
       sendError(res, err instanceof StatusError ? err : internalError(err));
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -99,7 +104,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const urlHost = host.includes(':') ? `[${host}]` : host;
   address = `${urlHost}:${port}`;
   return {
-    url: `http://${address}`,
+    url: `${options.tls ? 'https' : 'http'}://${address}`,
     store,
     faults,
     auth,

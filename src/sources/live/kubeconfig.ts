@@ -15,17 +15,19 @@ export interface KubeConfigChoice {
   context?: string;
   /** The environment to read KUBECONFIG and the in-cluster variables from. */
   env?: NodeJS.ProcessEnv;
+  /** Where the pod's filesystem root is, for the service account's files; `/` in a pod. */
+  podRoot?: string;
 }
 
 /** @throws InputError naming the file or context at fault */
 export function loadKubeConfig(choice: KubeConfigChoice = {}): KubeConfig {
   const env = choice.env ?? process.env;
   const files = choice.kubeconfig !== undefined ? [choice.kubeconfig] : (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  const home = join(homedir(), '.kube', 'config');
+  const home = join(env.HOME ?? homedir(), '.kube', 'config');
   let config: KubeConfig;
   if (files.length > 0) config = merged(files, choice.kubeconfig !== undefined);
   else if (existsSync(home)) config = merged([home], true);
-  else if (env.KUBERNETES_SERVICE_HOST) config = inCluster();
+  else if (env.KUBERNETES_SERVICE_HOST) config = inCluster(choice.podRoot ?? '');
   else throw new InputError('kubeconfig', `no cluster configured: give --kubeconfig FILE, set KUBECONFIG, create ${home}, or run in a pod`);
   if (choice.context !== undefined) {
     if (!config.getContextObject(choice.context)) {
@@ -70,10 +72,10 @@ function merged(files: string[], mustExist: boolean): KubeConfig {
   return config;
 }
 
-function inCluster(): KubeConfig {
+function inCluster(podRoot: string): KubeConfig {
   const config = new KubeConfig();
   try {
-    config.loadFromCluster();
+    config.loadFromCluster(podRoot);
   } catch (err) {
     throw new InputError('in-cluster', `cannot read the service account: ${(err as Error).message}`, { cause: err });
   }
