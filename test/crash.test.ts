@@ -67,7 +67,18 @@ describe('a crash between apply and verify', () => {
       const next = await kubetriage(['act', 'restart', 'deployment/checkout', '-n', 'shop', '--dry-run', '--policy', POLICY, '--db', db, '--kubeconfig', kubeconfig, '--verify-timeout', '60', '--as', 'bob']);
       expect(next.stderr).toContain(`resolved an interrupted action ${action}: verified`);
       expect(steps(db).filter((s) => s.action === action).map((s) => s.step)).toEqual(['planned', 'decided', 'applied', 'verified']);
+      const verified = await kubetriage(['audit', 'verify', '--db', db]);
+      expect(verified.code).toBe(0);
+      const head = /^head: (\d+:[0-9a-f]{64})/m.exec(verified.stdout)![1]!;
+
+      // Deleting the newest rows leaves a valid, shorter chain: only the anchor kept elsewhere shows it.
+      const conn = new Database(db);
+      conn.prepare('DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)').run();
+      conn.close();
       expect((await kubetriage(['audit', 'verify', '--db', db])).code).toBe(0);
+      const anchored = await kubetriage(['audit', 'verify', '--db', db, '--anchor', head]);
+      expect(anchored.code).toBe(1);
+      expect(anchored.stdout).toMatch(/before the anchored row \d+: rows were deleted from its end/);
     } finally {
       await sim.close();
     }

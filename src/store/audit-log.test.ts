@@ -48,7 +48,7 @@ describe('AuditLog', () => {
     expect(rows[0]!.prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     expect(new Set(rows.map((r) => r.hash)).size).toBe(5);
-    expect(log.verify()).toEqual({ ok: true, rows: 5 });
+    expect(log.verify()).toMatchObject({ ok: true, rows: 5, head: { seq: 5 } });
   });
 
   it('detects a row edited with raw SQL and names it', () => {
@@ -82,5 +82,22 @@ describe('AuditLog', () => {
     log.append({ actionId: 'a3', step: 'verified', actor: 'bob', planId: 'p', detail: {} });
     expect(log.unresolvedActions()).toEqual([]);
   });
-});
 
+  it('detects rows deleted from the end against an anchor kept from an earlier verification', () => {
+    const check = log.verify();
+    const head = check.ok ? check.head! : undefined;
+    expect(head?.seq).toBe(5);
+    db.prepare('DELETE FROM audit_log WHERE seq >= 4').run();
+    expect(log.verify()).toMatchObject({ ok: true, rows: 3 });
+    expect(log.verify(head)).toMatchObject({ ok: false, firstBad: { seq: 4, problem: 'the log ends at row 3, before the anchored row 5: rows were deleted from its end' } });
+  });
+
+  it('detects a chain rewritten whole against an anchor', () => {
+    const check = log.verify();
+    const head = check.ok ? check.head! : undefined;
+    db.prepare('DELETE FROM audit_log').run();
+    for (let i = 0; i < 5; i++) log.append({ actionId: 'forged', step: 'planned', actor: 'mallory', planId: 'p', detail: {} });
+    expect(log.verify()).toMatchObject({ ok: true, rows: 5 });
+    expect(log.verify(head)).toMatchObject({ ok: false, firstBad: { seq: 5, problem: expect.stringMatching(/not the anchored one/) } });
+  });
+});

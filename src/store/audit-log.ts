@@ -39,8 +39,17 @@ export interface AuditRow {
 }
 
 export type AuditVerification =
-  | { ok: true; rows: number }
+  | { ok: true; rows: number; head?: AuditAnchor }
   | { ok: false; rows: number; firstBad: { seq: number; problem: string } };
+
+/**
+ * A row of the chain remembered outside the database (printed by `audit verify`, kept by whoever
+ * keeps records): the chain alone cannot show that its newest rows were deleted, an anchor can.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
 
 interface RawRow { seq: number; action_id: string; step: string; at: string; actor: string; plan_id: string; detail: string; prev_hash: string; hash: string }
 
@@ -94,9 +103,9 @@ export class AuditLog {
   /**
    * Walks the chain from the first row: each row must follow the previous one's number, name its
    * hash, and hash to what it says. The first row that does not is named. A deletion of the newest
-   * rows leaves a valid, shorter chain: compare `rows` with a count kept elsewhere to detect it.
+   * rows leaves a valid, shorter chain: an `anchor` kept from an earlier verification detects it.
    */
-  verify(): AuditVerification {
+  verify(anchor?: AuditAnchor): AuditVerification {
     let prev = GENESIS_HASH;
     let expectedSeq = 1;
     let count = 0;
@@ -108,10 +117,16 @@ export class AuditLog {
         : rowHash(prev, row) !== row.hash ? 'its content does not match its hash (the row was edited)'
         : undefined;
       if (problem) return { ok: false, rows: count, firstBad: { seq: row.seq, problem } };
+      if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash) {
+        return { ok: false, rows: count, firstBad: { seq: row.seq, problem: `its hash is not the anchored one (${anchor.hash.slice(0, 12)}…): the chain was rewritten from here or before` } };
+      }
       prev = row.hash;
       expectedSeq++;
     }
-    return { ok: true, rows: count };
+    if (anchor && count < anchor.seq) {
+      return { ok: false, rows: count, firstBad: { seq: count + 1, problem: `the log ends at row ${count}, before the anchored row ${anchor.seq}: rows were deleted from its end` } };
+    }
+    return { ok: true, rows: count, ...(count > 0 ? { head: { seq: count, hash: prev } } : {}) };
   }
 }
 
