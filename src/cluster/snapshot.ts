@@ -44,9 +44,37 @@ export function tailLines(text: string, max = MAX_LOG_LINES): string {
 }
 
 /**
+ * What a large offline input keeps of its pods and nodes. Most of a 150,000-pod snapshot's heap is
+ * its pods, and every retained byte is copied by the young-generation collector while reading, so
+ * with {@link SnapshotBuilderOptions.dropUnread} the fields below are cleared (set to undefined, which
+ * keeps the object's shape; `JSON.stringify` omits them) as each object arrives. Each was checked
+ * to be read by no analyzer, evidence, fix or graph index (docs/adr/0012-diagnose-memory.md); a field
+ * not listed is kept, so a new analyzer sees every field it did not know it would need. Measured on
+ * the diagnose benchmark, they are a quarter of a pod's heap.
+ */
+export const UNREAD_FIELDS = {
+  /** `spec.volumes[].projected`: the service-account token volume every pod carries; volume analyzers read claims, ephemeral and emptyDir volumes. */
+  podVolumeSources: ['projected'],
+  /** `spec.{initContainers,containers,ephemeralContainers}[]`: mounts name volumes, which analyzers read from the pod's volumes. */
+  containerSpec: ['volumeMounts'],
+  /** `status.{initContainerStatuses,containerStatuses}[]`: runtime ids, quoted by nothing. */
+  containerStatus: ['containerID', 'imageID'],
+  /** `status`: the IP lists repeat `podIP` / `hostIP`, which are kept. */
+  podStatus: ['hostIPs', 'podIPs'],
+  /** Node `status`: the images cached on the node (a dozen or more entries with digests). */
+  nodeStatus: ['images'],
+} as const;
+
+export interface SnapshotBuilderOptions {
+  /** Clear {@link UNREAD_FIELDS} from pods and nodes as they are added (offline inputs; see ADR 0012). */
+  dropUnread?: boolean;
+}
+
+/**
  * Gathers objects from any number of sources into one snapshot. The same object read twice (by uid,
  * else by kind/namespace/name) keeps its last reading. Fields no analyzer reads and that can dominate
- * memory on large clusters (`managedFields`, the last-applied annotation) are dropped on the way in.
+ * memory on large clusters (`managedFields`, the last-applied annotation) are dropped on the way in,
+ * and with `dropUnread` the {@link UNREAD_FIELDS} of pods and nodes too.
  */
 export class SnapshotBuilder {
   private readonly objects = new Map<string, KubeObject>();
@@ -54,6 +82,11 @@ export class SnapshotBuilder {
   private readonly origins: string[] = [];
   private capturedAt: string | undefined;
   private readonly gaps: string[] = [];
+  private readonly dropUnread: boolean;
+
+  constructor(options: SnapshotBuilderOptions = {}) {
+    this.dropUnread = options.dropUnread === true;
+  }
 
   addOrigin(origin: string): void {
     this.origins.push(origin);
@@ -66,6 +99,7 @@ export class SnapshotBuilder {
     if (annotations && 'kubectl.kubernetes.io/last-applied-configuration' in annotations) {
       delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
     }
+    if (this.dropUnread) dropUnreadFields(obj);
     this.objects.set(meta.uid ?? keyOf(refOf(obj)), obj);
   }
 
@@ -90,5 +124,40 @@ export class SnapshotBuilder {
     if (this.capturedAt !== undefined) snapshot.capturedAt = this.capturedAt;
     if (this.gaps.length > 0) snapshot.gaps = [...this.gaps];
     return snapshot;
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+/** Clears the listed fields that are present; absent ones are not added (that would change the object's shape). */
+function clear(obj: unknown, fields: readonly string[]): void {
+  if (typeof obj !== 'object' || obj === null) return;
+  const record = obj as Fields;
+  for (const field of fields) if (record[field] !== undefined) record[field] = undefined;
+}
+
+function clearEach(list: unknown, fields: readonly string[]): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) clear(list[i], fields);
+}
+
+/** Clears {@link UNREAD_FIELDS} from a pod or a node read from JSON (other kinds are left whole). */
+export function dropUnreadFields(obj: KubeObject): void {
+  const spec = (obj as { spec?: Fields }).spec;
+  const status = (obj as { status?: Fields }).status;
+  if (obj.kind === 'Pod') {
+    if (spec) {
+      clearEach(spec['volumes'], UNREAD_FIELDS.podVolumeSources);
+      clearEach(spec['initContainers'], UNREAD_FIELDS.containerSpec);
+      clearEach(spec['containers'], UNREAD_FIELDS.containerSpec);
+      clearEach(spec['ephemeralContainers'], UNREAD_FIELDS.containerSpec);
+    }
+    if (status) {
+      clear(status, UNREAD_FIELDS.podStatus);
+      clearEach(status['initContainerStatuses'], UNREAD_FIELDS.containerStatus);
+      clearEach(status['containerStatuses'], UNREAD_FIELDS.containerStatus);
+    }
+  } else if (obj.kind === 'Node') {
+    clear(status, UNREAD_FIELDS.nodeStatus);
   }
 }

@@ -54,7 +54,8 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
   // Checked before any input is read: a typo should not cost reading a gigabyte first.
   for (const spec of [...logSpecs, ...previousLogSpecs]) await assertLogFileExists(spec);
 
-  const builder = new SnapshotBuilder();
+  // Offline inputs can be millions of objects: keep only what diagnosis reads (ADR 0012).
+  const builder = new SnapshotBuilder({ dropUnread: true });
   if (options.capturedAt !== undefined) builder.setCapturedAt(checkedTime(options.capturedAt));
   for (const input of inputs) {
     await loadInput(input, options, builder);
