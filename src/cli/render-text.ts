@@ -32,10 +32,12 @@ function renderIncident(incident: IncidentReport, n: number, style: Style): stri
   ];
   if (incident.symptoms.length) {
     lines.push(`   ${style.bold(`Symptoms (${incident.symptoms.length}):`)}`);
-    for (const s of incident.symptoms.slice(0, MAX_AFFECTED_SHOWN)) {
-      lines.push(`     - ${s.mode} / ${s.category}  ${displayRef(s.subject)}`);
+    const groups = symptomGroups(incident.symptoms);
+    for (const g of groups.slice(0, MAX_AFFECTED_SHOWN)) {
+      const shown = g.subjects.slice(0, 2).map(displayRef).join(', ');
+      lines.push(`     - ${g.mode} / ${g.category}  ${shown}${g.subjects.length > 2 ? style.dim(` … +${g.subjects.length - 2}`) : ''}`);
     }
-    if (incident.symptoms.length > MAX_AFFECTED_SHOWN) lines.push(style.dim(`     … and ${incident.symptoms.length - MAX_AFFECTED_SHOWN} more`));
+    if (groups.length > MAX_AFFECTED_SHOWN) lines.push(style.dim(`     … and ${groups.length - MAX_AFFECTED_SHOWN} more kinds of symptom`));
   }
   const others = incident.affected.filter((r) => !(r.kind === c.subject.kind && r.name === c.subject.name && r.namespace === c.subject.namespace));
   if (others.length) {
@@ -74,4 +76,16 @@ function wrapText(text: string, width: number): string[] {
   }
   if (line) out.push(line);
   return out;
+}
+
+/** Symptoms of the same mode and category on one line each: ten crashing replicas are one line, not ten. */
+function symptomGroups(symptoms: readonly FindingReport[]): { mode: string; category: string; subjects: FindingReport['subject'][] }[] {
+  const groups = new Map<string, { mode: string; category: string; subjects: FindingReport['subject'][] }>();
+  for (const s of symptoms) {
+    const key = `${s.mode}/${s.category}`;
+    const group = groups.get(key) ?? { mode: s.mode, category: s.category, subjects: [] };
+    group.subjects.push(s.subject);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
