@@ -3,32 +3,23 @@
  * with the real kubectl: describe with events, server-side apply between two field managers, rollout
  * restart, wait on a condition, a JSONPath and a deletion, logs of a crashed container, create service.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeKubeconfig } from './api/kubeconfig.js';
-import { runKubectl, type KubectlResult } from './api/kubectl.test-support.js';
+import { startClusterKubectl, type ClusterKubectl, type KubectlResult } from './api/kubectl.test-support.js';
 import { RealClock } from './clock.js';
-import { startSimCluster, type SimCluster } from './cluster.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kubetriage-kubectl-'));
-const kubeconfig = join(dir, 'kubeconfig');
-let sim: SimCluster;
-const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, timeoutMs: 60_000 });
-const kubectlIn = (input: string, ...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, input });
+let cluster: ClusterKubectl;
+const kubectl = (...args: string[]): Promise<KubectlResult> => cluster.kubectl(...args);
+const kubectlIn = (input: string, ...args: string[]): Promise<KubectlResult> => cluster.kubectlIn(input, ...args);
 
 beforeAll(async () => {
-  sim = await startSimCluster({ nodes: 2, clock: new RealClock(20) });
-  await writeKubeconfig(kubeconfig, sim.url);
+  cluster = await startClusterKubectl({ nodes: 2, clock: new RealClock(20) });
   expect((await kubectl('create', 'namespace', 'shop')).code).toBe(0);
   expect((await kubectl('create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '-n', 'shop')).code).toBe(0);
   expect((await kubectl('rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=30s')).code).toBe(0);
 });
 
 afterAll(async () => {
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster.close();
 });
 
 describe('kubectl against the simulated cluster', () => {

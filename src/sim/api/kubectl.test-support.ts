@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { ObjectStore } from '../store/object-store.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type SimServerOptions, startSimServer } from './server.js';
+import { startSimCluster, type SimCluster, type SimClusterOptions } from '../cluster.js';
 
 /** What one kubectl run printed and how it exited. */
 export interface KubectlResult {
@@ -131,4 +132,32 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${what} did not hold within ${timeoutMs} ms`);
+}
+
+/** A whole simulated cluster (controllers, scheduler, kubelets) with the real kubectl pointed at it. */
+export interface ClusterKubectl {
+  sim: SimCluster;
+  dir: string;
+  kubeconfig: string;
+  kubectl(...args: string[]): Promise<KubectlResult>;
+  /** kubectl with `input` on its stdin (`apply -f -`). */
+  kubectlIn(input: string, ...args: string[]): Promise<KubectlResult>;
+  close(): Promise<void>;
+}
+
+/** Starts the cluster and writes its kubeconfig in a temp dir, which `close` removes. */
+export async function startClusterKubectl(options: SimClusterOptions = {}, timeoutMs = 60_000): Promise<ClusterKubectl> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetriage-cluster-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  const sim = await startSimCluster(options);
+  await writeKubeconfig(kubeconfig, sim.url, sim.tls ?? {});
+  return {
+    sim, dir, kubeconfig,
+    kubectl: (...args) => runKubectl(kubeconfig, args, { home: dir, timeoutMs }),
+    kubectlIn: (input, ...args) => runKubectl(kubeconfig, args, { home: dir, input, timeoutMs }),
+    close: async () => {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

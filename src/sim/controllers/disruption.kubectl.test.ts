@@ -3,29 +3,17 @@
  * kubectl: drain moves a Deployment's pods off a node when its budget allows, and retries with the
  * apiserver's 429 message until its timeout when the budget allows nothing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, runKubectl, type KubectlResult } from '../api/kubectl.test-support.js';
-import { writeKubeconfig } from '../api/kubeconfig.js';
-import { type SimCluster, startSimCluster } from '../cluster.js';
+import { eventually, startClusterKubectl, type ClusterKubectl, type KubectlResult } from '../api/kubectl.test-support.js';
 
-let sim: SimCluster;
-let dir: string;
-let kubeconfig: string;
-
-const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, timeoutMs: 60_000 });
+let cluster: ClusterKubectl;
+const kubectl = (...args: string[]): Promise<KubectlResult> => cluster.kubectl(...args);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kubetriage-pdb-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  sim = await startSimCluster({ nodes: 2, host: '127.0.0.1' });
-  await writeKubeconfig(kubeconfig, sim.url);
+  cluster = await startClusterKubectl({ nodes: 2 });
 });
 afterAll(async () => {
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster.close();
 });
 
 function workload(name: string, budget: string): string {
@@ -61,8 +49,7 @@ async function allowed(name: string): Promise<string> {
 
 describe('disruption budgets and drain, through kubectl', () => {
   it('prints budgets, drains a node its budget allows, and cordons and uncordons', async () => {
-    writeFileSync(join(dir, 'api.yaml'), workload('api', 'maxUnavailable: 1'));
-    expect((await kubectl('apply', '-f', join(dir, 'api.yaml'))).code).toBe(0);
+    expect((await cluster.kubectlIn(workload('api', 'maxUnavailable: 1'), 'apply', '-f', '-')).code).toBe(0);
     await eventually(async () => (await placement('api')).length === 2 && (await allowed('api')) === '1', 30_000, 'two api pods Running and one disruption allowed');
     const table = (await kubectl('get', 'pdb')).stdout.split('\n');
     expect(table[0]).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE$/);
@@ -91,8 +78,7 @@ describe('disruption budgets and drain, through kubectl', () => {
   }, 120_000);
 
   it('retries an eviction its budget refuses and fails at the drain timeout', async () => {
-    writeFileSync(join(dir, 'ledger.yaml'), workload('ledger', 'minAvailable: 2'));
-    expect((await kubectl('apply', '-f', join(dir, 'ledger.yaml'))).code).toBe(0);
+    expect((await cluster.kubectlIn(workload('ledger', 'minAvailable: 2'), 'apply', '-f', '-')).code).toBe(0);
     await eventually(async () => (await placement('ledger')).length === 2, 30_000, 'two ledger pods Running');
     await eventually(async () => (await kubectl('get', 'pdb', 'ledger', '-o', 'jsonpath={.status.currentHealthy}')).stdout === '2', 10_000, 'the budget sees both pods');
     expect(await allowed('ledger')).toBe('0');

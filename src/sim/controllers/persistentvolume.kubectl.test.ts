@@ -3,35 +3,22 @@
  * provisioned through the default class once its pods are placed, a claim naming a missing class
  * stays Pending with the controller's event, and growing a claim works only where its class allows it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, runKubectl, type KubectlResult } from '../api/kubectl.test-support.js';
-import { writeKubeconfig } from '../api/kubeconfig.js';
-import { type SimCluster, startSimCluster } from '../cluster.js';
+import { eventually, startClusterKubectl, type ClusterKubectl, type KubectlResult } from '../api/kubectl.test-support.js';
 
-let sim: SimCluster;
-let dir: string;
-let kubeconfig: string;
+let cluster: ClusterKubectl;
+const kubectl = (...args: string[]): Promise<KubectlResult> => cluster.kubectl(...args);
 
-const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, timeoutMs: 60_000 });
-
-async function apply(name: string, manifest: string): Promise<void> {
-  writeFileSync(join(dir, name), manifest);
-  const result = await kubectl('apply', '-f', join(dir, name));
+async function apply(manifest: string): Promise<void> {
+  const result = await cluster.kubectlIn(manifest, 'apply', '-f', '-');
   expect(result.stderr).toBe('');
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kubetriage-pv-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  sim = await startSimCluster({ nodes: 2, host: '127.0.0.1' });
-  await writeKubeconfig(kubeconfig, sim.url);
+  cluster = await startClusterKubectl({ nodes: 2 });
 });
 afterAll(async () => {
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster.close();
 });
 
 const STATEFUL = `apiVersion: apps/v1
@@ -60,7 +47,7 @@ describe('volumes through kubectl', () => {
     const classes = (await kubectl('get', 'storageclass')).stdout.split('\n');
     expect(classes[0]).toMatch(/^NAME\s+PROVISIONER\s+RECLAIMPOLICY\s+VOLUMEBINDINGMODE\s+ALLOWVOLUMEEXPANSION\s+AGE$/);
     expect(classes[1]).toMatch(/^standard \(default\)\s+rancher\.io\/local-path\s+Delete\s+WaitForFirstConsumer\s+true\s+/);
-    await apply('db.yaml', STATEFUL);
+    await apply(STATEFUL);
     await eventually(async () => {
       const pods = (await kubectl('get', 'pods', '-l', 'app=db', '--no-headers')).stdout;
       return (pods.match(/ 1\/1 +Running /g) ?? []).length === 2;
@@ -80,7 +67,7 @@ describe('volumes through kubectl', () => {
   }, 90_000);
 
   it('leaves a claim naming a missing class Pending, and describe shows ProvisioningFailed', async () => {
-    await apply('orders.yaml', `apiVersion: v1
+    await apply(`apiVersion: v1
 kind: PersistentVolumeClaim
 metadata: {name: orders, namespace: default}
 spec:
@@ -106,7 +93,7 @@ spec:
     const volume = (await kubectl('get', 'pvc', 'data-db-0', '-o', 'jsonpath={.spec.volumeName}')).stdout;
     expect((await kubectl('get', 'pv', volume, '-o', 'jsonpath={.spec.capacity.storage}')).stdout).toBe('2Gi');
 
-    await apply('fixed.yaml', `apiVersion: storage.k8s.io/v1
+    await apply(`apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata: {name: fixed}
 provisioner: example.com/disk
