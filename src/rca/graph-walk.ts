@@ -51,11 +51,14 @@ export function rankByGraphWalk(input: RcaCase, options: GraphWalkOptions = DEFA
   const { suspects, symptom } = findSuspects(c, options);
   if (suspects.size === 0) return [];
   const graph = c.graph ?? new Map<string, string[]>();
-  const carriers = symptomCarriers(suspects, c.symptom?.metric, options.threshold);
-  const depths = walkFrom(entryPoints(c, carriers, graph, options.walkFromQuietSymptom), carriers, graph);
+  // Without a call graph (a live namespace) a symptom's kind cannot travel along edges: every
+  // anomalous component is a candidate, ranked by how closely it follows the symptom.
+  const graphless = graph.size === 0;
+  const carriers = graphless ? new Map(suspects) : symptomCarriers(suspects, c.symptom?.metric, options.threshold);
+  const depths = walkFrom(graphless ? [...carriers.keys()] : entryPoints(c, carriers, graph, options.walkFromQuietSymptom), carriers, graph);
   const upstream = new Map([...suspects.keys()].map((s) => [s, anomalousUpstream(s, carriers, graph)]));
   const walk: Walk = {
-    carriers, depths, upstream, explainedBy: explanations(depths, carriers, graph, options),
+    carriers, depths, upstream, explainedBy: explanations(depths, carriers, graph, options, graphless),
     maxStrength: Math.max(...[...suspects.values()].map((s) => s.strength)),
     maxCoverage: Math.max(1, ...[...upstream.values()].map((u) => u.length)),
     firstOnset: Math.min(...[...suspects.values()].map((s) => s.onset)),
@@ -103,14 +106,19 @@ function rankOne(s: Suspect, walk: Walk, c: RcaCase, symptom: SeriesAnomaly | un
   return { component: s.component, score: round(score), evidence };
 }
 
-/** What explains each component the walk reached: an anomalous callee, or the backend a leaf proxies. */
-function explanations(depths: ReadonlyMap<string, number>, carriers: ReadonlyMap<string, Suspect>, graph: CallGraph, options: GraphWalkOptions): Map<string, Explanation> {
+/**
+ * What explains each component the walk reached: an anomalous callee, or the backend a leaf
+ * proxies. Without a call graph any component may be a callee, so only one that changed strictly
+ * earlier (and by enough) explains: otherwise two components would explain each other.
+ */
+function explanations(depths: ReadonlyMap<string, number>, carriers: ReadonlyMap<string, Suspect>, graph: CallGraph, options: GraphWalkOptions, graphless: boolean): Map<string, Explanation> {
   const explainedBy = new Map<string, Explanation>();
   for (const component of depths.keys()) {
     const suspect = carriers.get(component);
     if (!suspect) continue;
-    const callee = calleesOf(graph, component).find((x) => carriers.has(x) && explains(carriers.get(x)!, suspect, options.explainRatio));
-    if (callee) { explainedBy.set(component, { by: callee, how: 'callee' }); continue; }
+    const possibleCallees = graphless ? [...carriers.keys()].filter((x) => x !== component && carriers.get(x)!.onset < suspect.onset) : calleesOf(graph, component);
+    const callee = possibleCallees.find((x) => carriers.has(x) && explains(carriers.get(x)!, suspect, options.explainRatio));
+    if (callee) { explainedBy.set(component, { by: callee, how: graphless ? 'earlier' : 'callee' }); continue; }
     if (!options.transparentProxies) continue;
     const reached = new Map([...carriers].filter(([name]) => depths.has(name)));
     const backend = proxiedBackend(suspect, reached, graph, options.explainRatio);
@@ -119,7 +127,7 @@ function explanations(depths: ReadonlyMap<string, number>, carriers: ReadonlyMap
   return explainedBy;
 }
 
-interface Explanation { readonly by: string; readonly how: 'callee' | 'proxy' }
+interface Explanation { readonly by: string; readonly how: 'callee' | 'proxy' | 'earlier' }
 
 /**
  * The suspects whose anomaly is of the symptom's kind (a latency symptom travels up through
@@ -249,6 +257,9 @@ function evidenceFor(s: Suspect, c: RcaCase, upstream: readonly string[], explai
   const evidence: RcaEvidence[] = s.anomalies.slice(0, 3).map((a) => seriesEvidence(a, c));
   const onset = isoTime(times[s.onset]);
   evidence.push({ kind: 'time-order', quote: `first anomalous at ${onset ?? `row ${s.onset}`}`, ...(onset ? { at: onset } : {}) });
+  if (explainedBy?.how === 'earlier') {
+    evidence.push({ kind: 'time-order', quote: `${explainedBy.by} changed earlier and by enough to account for this: most likely an effect of it (no call graph known)` });
+  }
   if (!c.graph) return evidence;
   if (upstream.length > 0) evidence.push({ kind: 'call-graph', quote: `explains anomalous callers: ${upstream.join(', ')}` });
   if (explainedBy?.how === 'callee') evidence.push({ kind: 'call-graph', quote: `its own anomaly is explained by anomalous callee ${explainedBy.by}` });

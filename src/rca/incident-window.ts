@@ -2,7 +2,7 @@
  * When the incident starts in a case, and what "normal" looks like for each series: the shared
  * ground every method stands on, so that they differ only in how they rank.
  */
-import { isServiceLevelMetric } from './metric-kind.js';
+import { isLoadMetric, isServiceLevelMetric } from './metric-kind.js';
 import type { RcaCase } from './rca-case.js';
 import { mostProbableRunLengths, strongestChangePoint } from './bocpd.js';
 import { iqr, median, present } from './robust-stats.js';
@@ -11,7 +11,7 @@ import type { MetricSeries } from './telemetry.js';
 /**
  * The first row of the incident: the recorded fault time when the dataset has one, else the row
  * whose interval holds the alert's time, else the strongest change point of the service-level
- * metrics (BOCPD), else the middle row.
+ * metrics (BOCPD; of every behaviour metric when there is no service-level one), else the middle row.
  */
 export function incidentStartIndex(c: RcaCase): number {
   const times = c.telemetry.times;
@@ -22,7 +22,10 @@ export function incidentStartIndex(c: RcaCase): number {
     times.forEach((t, i) => { if (t <= at) row = i; });
     return row;
   }
-  return detectChangeIndex(c.telemetry.series.filter((s) => isServiceLevelMetric(s.metric)), times.length) ?? Math.floor(times.length / 2);
+  const serviceLevel = c.telemetry.series.filter((s) => isServiceLevelMetric(s.metric));
+  // A live namespace may expose only resource metrics (cAdvisor, restarts): then they are what changed.
+  const detectOn = serviceLevel.length > 0 ? serviceLevel : c.telemetry.series.filter((s) => !isLoadMetric(s.metric));
+  return detectChangeIndex(detectOn, times.length) ?? Math.floor(times.length / 2);
 }
 
 function clamp(index: number, length: number): number {

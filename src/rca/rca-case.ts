@@ -33,7 +33,7 @@ export interface Span {
 /** Everything a method may use about one case. Labels (the true root cause) are never in here. */
 export interface RcaCase {
   readonly name: string;
-  readonly format: 'petshop' | 'rcaeval';
+  readonly format: 'petshop' | 'rcaeval' | 'prometheus';
   /** The metrics around the incident. */
   readonly telemetry: Telemetry;
   /** Metrics of the same system in normal operation, when the dataset has them. */

@@ -6,6 +6,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { type MetricsSource, handleMetrics } from '../metrics/metrics-handler.js';
+import { handleScrape, scrapeTarget } from '../metrics/scrape-endpoints.js';
 import { type SimAuth, createSimAuth } from '../auth/sim-auth.js';
 import { ObjectStore, type StoreOptions } from '../store/object-store.js';
 import { StatusError, internalError, notAcceptable, pathNotFound } from '../store/status-error.js';
@@ -124,6 +125,8 @@ async function serve(ctx: HandlerContext, auth: SimAuth, address: string, aggreg
   const user = auth.admit(req, url);
   const target = route(url.pathname);
   const method = req.method ?? 'GET';
+  const scrape = method === 'GET' ? scrapeTarget(url.pathname) : undefined;
+  if (scrape) return handleScrape(scrape, ctx.metrics, ctx.store, res);
   if (target.kind === 'resource' && auth.answers(target.target)) return auth.answer(user, target.target, req, res);
   if (target.kind === 'resource' && target.target.resource.group === 'metrics.k8s.io') return handleMetrics(ctx.metrics, ctx.store, target.target, url.searchParams, req, res);
   if (target.kind === 'resource') return handleResource(ctx, target.target, url.searchParams, req, res);
