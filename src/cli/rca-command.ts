@@ -10,6 +10,8 @@ import { rankByGraphWalk } from '../rca/graph-walk.js';
 import { parseSince, readPrometheusCase } from '../rca/prometheus-source.js';
 import type { RcaCase } from '../rca/rca-case.js';
 import type { RankedComponent } from '../rca/ranking.js';
+import { withClusterEvents } from '../rca/cluster-events.js';
+import { clusterEvents } from './rca-cluster-events.js';
 import { InputError } from '../sources/input-error.js';
 import type { Io } from './diagnose-command.js';
 
@@ -26,6 +28,10 @@ export interface RcaFlags {
   since?: string;
   /** The workload a user alerted on. */
   target?: string;
+  /** With --prometheus: read the cluster too (this kubeconfig, or the default one with --cluster). */
+  kubeconfig?: string;
+  context?: string;
+  cluster?: boolean;
 }
 
 const NOTHING_FOUND = 'no root cause found: no component is anomalous in this case';
@@ -41,6 +47,9 @@ export function registerRcaCommand(program: Command, io: Io, setExitCode: (code:
     .option('-n, --namespace <namespace>', 'with --prometheus: the namespace whose workloads to rank')
     .option('--since <duration>', 'with --prometheus: how far back to read (30m, 1h)', '30m')
     .option('--target <workload>', 'with --prometheus: the workload a user alerted on (the symptom)')
+    .option('--cluster', 'with --prometheus: also read the cluster (the default kubeconfig) for findings and rollouts in the window, as evidence')
+    .option('--kubeconfig <file>', 'with --prometheus: read the cluster through this kubeconfig (implies --cluster)')
+    .option('--context <name>', 'with --prometheus: the kubeconfig context (implies --cluster)')
     .action(async (dir: string | undefined, flags: RcaFlags) => {
       setExitCode(await runRca(dir, flags, io));
     });
@@ -48,7 +57,12 @@ export function registerRcaCommand(program: Command, io: Io, setExitCode: (code:
 
 /** Analyses one case and prints the ranking; 0 when nothing is anomalous, 1 when causes are ranked. */
 export async function runRca(dir: string | undefined, flags: RcaFlags, io: Pick<Io, 'stdout'>): Promise<number> {
-  const ranking = rankByGraphWalk(await caseOf(dir, flags));
+  const rcaCase = await caseOf(dir, flags);
+  let ranking = rankByGraphWalk(rcaCase);
+  if (flags.prometheus !== undefined && (flags.cluster || flags.kubeconfig !== undefined || flags.context !== undefined)) {
+    const choice = { ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context !== undefined ? { context: flags.context } : {}) };
+    ranking = withClusterEvents(ranking, await clusterEvents(choice, flags.namespace!, parseSince(flags.since ?? '30m')));
+  }
   io.stdout.write(flags.output === 'json' ? `${JSON.stringify(toJson(ranking), null, 2)}\n` : renderText(ranking, flags.top));
   return ranking.length > 0 ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import type { RcaCase } from './rca-case.js';
 
 /** One reason a component is ranked where it is. */
 export interface RcaEvidence {
-  readonly kind: 'metric' | 'log' | 'trace' | 'call-graph' | 'time-order';
+  readonly kind: 'metric' | 'log' | 'trace' | 'call-graph' | 'time-order' | 'cluster';
   /** One line a person can read. */
   readonly quote: string;
   /** The series the evidence is about (`component metric/statistic`). */

@@ -5,10 +5,14 @@
  * memory limit (too low for it): the rca command must rank payments first.
  */
 import { Command } from 'commander';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../cluster/objects.js';
 import { HAS_PROMETHEUS, startPrometheus, type TestPrometheus } from './prometheus.test-support.js';
+import { writeKubeconfig } from '../sim/api/kubeconfig.js';
 import { eventually } from '../sim/api/kubectl.test-support.js';
 import { RealClock } from '../sim/clock.js';
 import { type SimCluster, startSimCluster } from '../sim/cluster.js';
@@ -17,6 +21,7 @@ import { applyScenario } from '../sim/scenario/apply.js';
 import { loadScenario } from '../sim/scenario/scenario.js';
 import type { Io } from '../cli/diagnose-command.js';
 import { registerRcaCommand } from '../cli/rca-command.js';
+import { clusterEvents } from '../cli/rca-cluster-events.js';
 
 const DEPLOYMENTS = lookupResource('deployments')!;
 const PODS = lookupResource('pods')!;
@@ -81,6 +86,22 @@ describe.skipIf(!HAS_PROMETHEUS)('kubetriage rca --prometheus against the simula
     expect(code).toBe(1);
     expect(json.ranking[0]!.component).toBe('payments');
     expect(json.ranking[0]!.evidence.some((e) => e.series === 'payments restarts')).toBe(true);
+  });
+
+  it('adds what the cluster says with --kubeconfig: the OOM finding and the stuck rollout, as evidence', async () => {
+    const since = `${Math.ceil((Date.now() - started) / 1000) + 2}s`;
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubetriage-rca-')), 'kubeconfig');
+    await writeKubeconfig(kubeconfig, sim!.url);
+    const { out } = await run(['--prometheus', prometheus!.url, '-n', 'shop', '--since', since, '--kubeconfig', kubeconfig, '-o', 'json']);
+    const top = (JSON.parse(out) as { ranking: { component: string; evidence: { kind: string; quote: string }[] }[] }).ranking[0]!;
+    expect(top.component).toBe('payments');
+    const cluster = top.evidence.filter((e) => e.kind === 'cluster').map((e) => e.quote);
+    expect(cluster.some((q) => /^kubetriage finding: OOMKilled\/memory-limit-too-low on shop\/pod\/payments-/.test(q))).toBe(true);
+    expect(cluster).toContain('kubetriage finding: RolloutStuck/new-replicas-failing on shop/deployment/payments');
+    // Rollouts are read on the cluster's clock, 20 times faster here: an hour of it reaches back past the change.
+    const events = await clusterEvents({ kubeconfig }, 'shop', 3600);
+    expect(events.filter((e) => e.kind === 'rollout').map((e) => e.component)).toEqual(['payments']);
+    expect(events.find((e) => e.kind === 'rollout')!.quote).toMatch(/^shop\/replicaset\/payments-[a-z0-9]+ \(revision 2\) created$/);
   });
 
   it('takes a target workload as the symptom and still names payments', async () => {
