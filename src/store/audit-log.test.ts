@@ -101,3 +101,20 @@ describe('AuditLog', () => {
     expect(log.verify(head)).toMatchObject({ ok: false, firstBad: { seq: 5, problem: expect.stringMatching(/not the anchored one/) } });
   });
 });
+
+describe('opening one new database from two processes at once', () => {
+  it('lets them take turns: both end with the whole schema, applied once', async () => {
+    const shared = join(dir, 'shared.db');
+    const { spawn } = await import('node:child_process');
+    const dist = new URL('../../dist/store/database.js', import.meta.url).pathname;
+    const open = (): Promise<number | null> => new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', `const { openDatabase } = await import(${JSON.stringify(dist)}); for (let i = 0; i < 20; i++) openDatabase(${JSON.stringify(shared)}).close();`], { stdio: 'ignore' });
+      child.on('exit', resolve);
+    });
+    expect(await Promise.all([open(), open(), open()])).toEqual([0, 0, 0]);
+    const check = openDatabase(shared);
+    expect(schemaVersion(check)).toBe(MIGRATIONS.length);
+    expect((check.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(MIGRATIONS.length);
+    check.close();
+  });
+});

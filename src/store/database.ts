@@ -72,29 +72,34 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // First: another process (a watch replica) may hold the file while this one sets it up.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // Durable at each commit: an audit row written before a crash must be there after it.
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
   migrate(db, migrations);
   return db;
 }
 
 /** Applies the migrations newer than the database's version, each in its own transaction. */
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const current = schemaVersion(db);
-  let applied = 0;
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration "${m.name}" has version ${m.version}; expected ${i + 1} (versions run 1, 2, 3 ... in list order)`);
-    if (m.version <= current) return;
-    db.transaction(() => {
+  });
+  // One immediate transaction: two processes opening a new file at once (watch replicas) take turns,
+  // and the second finds the schema the first made. A deferred one would read, then fail to write.
+  return db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const current = schemaVersion(db);
+    let applied = 0;
+    for (const m of migrations) {
+      if (m.version <= current) continue;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    })();
-    applied++;
-  });
-  return applied;
+      applied++;
+    }
+    return applied;
+  }).immediate();
 }
 
 /** The newest migration applied; 0 for a new database. */
