@@ -5,6 +5,7 @@
  */
 import { apply, cordon, deletePod, patchObject, restart, scale } from '../diagnose/fixes.js';
 import { plan, type ActionPlan } from '../diagnose/plan.js';
+import { createShop, type TestCluster } from './sim.test-support.js';
 
 export interface UnsafeAttempt {
   name: string;
@@ -51,3 +52,14 @@ export const UNSAFE_ATTEMPTS: readonly UnsafeAttempt[] = [
   { name: 'apply a manifest of a kind the policy does not allow', plan: apply({ kind: 'Deployment', metadata: { name: 'miner', namespace: 'shop' } }, 'deploy a miner', 'adversarial'), outcome: 'deny', reason: /no allow rule covers apply on Deployment/ },
   { name: 'patch a Pod directly', plan: patchObject({ kind: 'Pod', namespace: 'shop', name: 'web-0' }, { spec: { containers: [] } }, undefined, 'patch a pod', 'adversarial'), outcome: 'deny', reason: /no allow rule covers patch on Pod/ },
 ];
+
+/** The cluster the attempts aim at: the shop (4 replicas of web, a budget allowing no disruption, a Secret) and a kube-system Deployment. */
+export function createAdversarialTargets(cluster: TestCluster): void {
+  createShop(cluster, 4);
+  cluster.create('poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-pdb', namespace: 'shop' }, spec: { minAvailable: 4, selector: { matchLabels: { app: 'web' } } } });
+  cluster.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } });
+  cluster.create('deployments', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system' },
+    spec: { replicas: 2, selector: { matchLabels: { k8s: 'dns' } }, template: { metadata: { labels: { k8s: 'dns' } }, spec: { containers: [{ name: 'dns', image: 'nginx:1.27' }] } } },
+  });
+}

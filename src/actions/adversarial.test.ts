@@ -11,11 +11,11 @@ import { diagnose } from '../diagnose/diagnose.js';
 import { patchObject } from '../diagnose/fixes.js';
 import { loadLive } from '../sources/live/load-live.js';
 import { AuditLog } from '../store/audit-log.js';
-import { UNSAFE_ATTEMPTS } from './adversarial-cases.test-support.js';
+import { UNSAFE_ATTEMPTS, createAdversarialTargets } from './adversarial-cases.test-support.js';
 import { submit, type GatewayDeps } from './gateway.js';
 import { loadPolicy } from './policy-file.js';
 import type { Policy } from './policy-schema.js';
-import { createShop, eventually, startTestCluster, type TestCluster } from './sim.test-support.js';
+import { eventually, startTestCluster, type TestCluster } from './sim.test-support.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/policy.yaml', import.meta.url));
 let cluster: TestCluster;
@@ -26,13 +26,7 @@ const generationOf = (): number | undefined => cluster.get('deployments', 'shop'
 beforeAll(async () => {
   policy = await loadPolicy(EXAMPLE);
   cluster = await startTestCluster();
-  createShop(cluster, 4);
-  cluster.create('poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-pdb', namespace: 'shop' }, spec: { minAvailable: 4, selector: { matchLabels: { app: 'web' } } } });
-  cluster.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } });
-  cluster.create('deployments', {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system' },
-    spec: { replicas: 2, selector: { matchLabels: { k8s: 'dns' } }, template: { metadata: { labels: { k8s: 'dns' } }, spec: { containers: [{ name: 'dns', image: 'nginx:1.27' }] } } },
-  });
+  createAdversarialTargets(cluster);
   await eventually(async () => ((cluster.get('deployments', 'shop', 'web').status as { readyReplicas?: number } | undefined)?.readyReplicas === 4 ? true : undefined), 20_000, 'web to be ready');
 }, 30_000);
 

@@ -19,12 +19,17 @@ const VERB_KINDS: Record<string, readonly string[] | undefined> = {
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+/** Whether `name` can be one object's name (never a selector or a wildcard). */
+export function isObjectName(name: unknown): name is string {
+  return typeof name === 'string' && NAME.test(name) && name.length <= 253;
+}
+
 /** What is wrong with the plan; empty when nothing is. */
 export function validatePlan(plan: ActionPlan): string[] {
   const problems: string[] = [];
   const { target } = plan;
   if (!(POLICY_VERBS as readonly string[]).includes(plan.verb)) return [`unknown verb "${String(plan.verb)}" (known: ${POLICY_VERBS.join(', ')})`];
-  if (typeof target?.name !== 'string' || !NAME.test(target.name) || target.name.length > 253) {
+  if (!isObjectName(target?.name)) {
     problems.push(`target name ${JSON.stringify(target?.name)} is not one object's name: a plan changes one named object, never a selector or a wildcard`);
   }
   const kind = kindOf(String(target?.kind));

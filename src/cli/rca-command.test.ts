@@ -1,20 +1,6 @@
-import { Command } from 'commander';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runRcaCommand as run } from './rca-command.test-support.js';
 import { petshopCase, rcaevalCase } from '../rca/fixtures.test-support.js';
-import { registerRcaCommand } from './rca-command.js';
-import type { Io } from './diagnose-command.js';
-
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  let code = -1;
-  const program = new Command('kubetriage').exitOverride();
-  registerRcaCommand(program, { stdin: process.stdin, stdout, stderr: stdout } as unknown as Io, (c) => { code = c; });
-  await program.parseAsync(['rca', ...args], { from: 'user' });
-  return { code, out };
-}
 
 describe('kubetriage rca', () => {
   it('prints the ranking as JSON, best first, and exits 1', async () => {

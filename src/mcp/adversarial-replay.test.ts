@@ -10,9 +10,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNSAFE_ATTEMPTS, type UnsafeAttempt } from '../actions/adversarial-cases.test-support.js';
+import { UNSAFE_ATTEMPTS, createAdversarialTargets, type UnsafeAttempt } from '../actions/adversarial-cases.test-support.js';
 import { parsePolicy } from '../actions/policy-file.js';
-import { createShop, eventually, startTestCluster, type TestCluster } from '../actions/sim.test-support.js';
+import { POLICY_VERBS } from '../actions/policy-schema.js';
+import { isObjectName } from '../actions/validate-plan.js';
+import { eventually, startTestCluster, type TestCluster } from '../actions/sim.test-support.js';
 import type { ActionPlan } from '../diagnose/plan.js';
 import { AuditLog } from '../store/audit-log.js';
 import { mcpContext, type McpContext } from './context.js';
@@ -42,17 +44,11 @@ function changeOf(plan: ActionPlan): Record<string, unknown> {
 
 /** Attempts the tool's schema refuses (not one object's name, a verb that does not exist), and the field it names. */
 const SCHEMA_REFUSES = (a: UnsafeAttempt): RegExp | undefined =>
-  !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(a.plan.target.name) ? /name/ : !['patch', 'scale', 'rollout-undo', 'restart', 'delete-pod', 'cordon', 'uncordon', 'apply'].includes(a.plan.verb) ? /verb/ : undefined;
+  !isObjectName(a.plan.target.name) ? /name/ : !(POLICY_VERBS as readonly string[]).includes(a.plan.verb) ? /verb/ : undefined;
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  createShop(cluster, 4);
-  cluster.create('poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-pdb', namespace: 'shop' }, spec: { minAvailable: 4, selector: { matchLabels: { app: 'web' } } } });
-  cluster.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } });
-  cluster.create('deployments', {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system' },
-    spec: { replicas: 2, selector: { matchLabels: { k8s: 'dns' } }, template: { metadata: { labels: { k8s: 'dns' } }, spec: { containers: [{ name: 'dns', image: 'nginx:1.27' }] } } },
-  });
+  createAdversarialTargets(cluster);
   context = mcpContext({ client: cluster.client, db: cluster.db, policy: parsePolicy(readFileSync(EXAMPLE, 'utf8').split('\nagents:')[0] + AGENTS, EXAMPLE), verify: { deadlineMs: 3_000, pollMs: 200 } });
   http = await startMcpHttpServer(context, { host: '127.0.0.1', port: 0, agentName: 'unused', tokens: parseTokens(`steered ${TOKEN}`, 'tokens') });
   await eventually(async () => ((cluster.get('deployments', 'shop', 'web').status as { readyReplicas?: number } | undefined)?.readyReplicas === 4 ? true : undefined), 20_000, 'web to be ready');

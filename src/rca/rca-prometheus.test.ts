@@ -4,12 +4,11 @@
  * and kube-state-metrics endpoints every second, then payments is rolled out with the scenario's
  * memory limit (too low for it): the rca command must rank payments first.
  */
-import { Command } from 'commander';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRcaCommand as run } from '../cli/rca-command.test-support.js';
 import type { KubeObject } from '../cluster/objects.js';
 import { HAS_PROMETHEUS, startPrometheus, type TestPrometheus } from './prometheus.test-support.js';
 import { writeKubeconfig } from '../sim/api/kubeconfig.js';
@@ -19,8 +18,6 @@ import { type SimCluster, startSimCluster } from '../sim/cluster.js';
 import { lookupResource } from '../sim/resources.js';
 import { applyScenario } from '../sim/scenario/apply.js';
 import { loadScenario } from '../sim/scenario/scenario.js';
-import type { Io } from '../cli/diagnose-command.js';
-import { registerRcaCommand } from '../cli/rca-command.js';
 import { clusterEvents } from '../cli/rca-cluster-events.js';
 
 const DEPLOYMENTS = lookupResource('deployments')!;
@@ -32,17 +29,6 @@ let sim: SimCluster | undefined;
 let prometheus: TestPrometheus | undefined;
 let faultyPayments: KubeObject;
 let started = 0;
-
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  let code = -1;
-  const program = new Command('kubetriage').exitOverride();
-  registerRcaCommand(program, { stdin: process.stdin, stdout, stderr: stdout } as unknown as Io, (c) => { code = c; });
-  await program.parseAsync(['rca', ...args], { from: 'user' });
-  return { code, out };
-}
 
 /** The payments Deployment with a memory limit it fits in. */
 function healthy(payments: KubeObject): KubeObject {

@@ -3,20 +3,13 @@
  * Deployment whose pods burn more CPU than the target scales it up; `kubectl get hpa` and
  * `kubectl describe hpa` show the targets, the conditions and the rescale events.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubectlResult, eventually, runKubectl } from '../api/kubectl.test-support.js';
-import { writeKubeconfig } from '../api/kubeconfig.js';
+import { type ClusterKubectl, type KubectlResult, eventually, startClusterKubectl } from '../api/kubectl.test-support.js';
 import { RealClock } from '../clock.js';
-import { type SimCluster, startSimCluster } from '../cluster.js';
 
-let sim: SimCluster;
-let dir: string;
-let kubeconfig: string;
-
-const kubectl = (input: string | undefined, ...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, ...(input !== undefined ? { input } : {}) });
+let cluster: ClusterKubectl | undefined;
+const kubectl = (input: string | undefined, ...args: string[]): Promise<KubectlResult> =>
+  input === undefined ? cluster!.kubectl(...args) : cluster!.kubectlIn(input, ...args);
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -35,14 +28,10 @@ spec:
 `;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kubetriage-hpa-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  sim = await startSimCluster({ nodes: 2, clock: new RealClock(40) });
-  await writeKubeconfig(kubeconfig, sim.url);
+  cluster = await startClusterKubectl({ nodes: 2, clock: new RealClock(40) });
 }, 20_000);
 afterAll(async () => {
-  await sim?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster?.close();
 });
 
 const deploymentReplicas = async () => Number((await kubectl(undefined, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}')).stdout);

@@ -2,21 +2,14 @@
  * The resource metrics API of the simulated cluster through the real kubectl: `kubectl top pods`
  * (with and without `--containers`), `kubectl top nodes`, and the raw NodeMetrics / PodMetrics.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubectlResult, eventually, runKubectl } from '../api/kubectl.test-support.js';
-import { writeKubeconfig } from '../api/kubeconfig.js';
+import { type ClusterKubectl, type KubectlResult, eventually, startClusterKubectl } from '../api/kubectl.test-support.js';
 import { RealClock } from '../clock.js';
-import { type SimCluster, startSimCluster } from '../cluster.js';
 import { SYSTEM_CPU_MILLIS, SYSTEM_MEMORY_BYTES } from '../kubelet/usage.js';
 
-let sim: SimCluster;
-let dir: string;
-let kubeconfig: string;
-
-const kubectl = (input: string | undefined, ...args: string[]): Promise<KubectlResult> => runKubectl(kubeconfig, args, { home: dir, ...(input !== undefined ? { input } : {}) });
+let cluster: ClusterKubectl | undefined;
+const kubectl = (input: string | undefined, ...args: string[]): Promise<KubectlResult> =>
+  input === undefined ? cluster!.kubectl(...args) : cluster!.kubectlIn(input, ...args);
 
 const MANIFEST = `apiVersion: v1
 kind: Namespace
@@ -51,10 +44,7 @@ spec:
 `;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kubetriage-metrics-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  sim = await startSimCluster({ nodes: 1, clock: new RealClock(20) });
-  await writeKubeconfig(kubeconfig, sim.url);
+  cluster = await startClusterKubectl({ nodes: 1, clock: new RealClock(20) });
   const applied = await kubectl(MANIFEST, 'apply', '-f', '-');
   expect(applied.code, applied.stderr).toBe(0);
   await eventually(async () => {
@@ -64,8 +54,7 @@ beforeAll(async () => {
   }, 20_000, 'three pods Running');
 }, 40_000);
 afterAll(async () => {
-  await sim?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster?.close();
 });
 
 /** The rows of a `kubectl top` table, split into cells. */

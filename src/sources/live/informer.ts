@@ -5,7 +5,7 @@
  * retried with back-off until it answers again. The watch stream itself is client-node's `Watch`.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from '../../cluster/objects.js';
+import { keyOf as refKey, refOf, type KubeObject } from '../../cluster/objects.js';
 import { ApiError, type ApiClient } from './api-client.js';
 import { listPath, type LiveKind } from './kinds.js';
 import { pagedList, typed, type ListScope } from './list-kind.js';
@@ -123,6 +123,7 @@ export class Informer {
   }
 }
 
+/** As the snapshot keys objects: by uid, else by kind, namespace and name. */
 function keyOf(obj: KubeObject): string {
-  return obj.metadata.uid ?? `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+  return obj.metadata.uid ?? refKey(refOf(obj));
 }

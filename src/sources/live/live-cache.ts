@@ -64,7 +64,8 @@ export class LiveCache {
     // No copies: `typed` already dropped what the builder would strip, and nothing downstream writes to objects.
     for (const informer of this.informers) for (const obj of informer.current()) builder.add(obj);
     for (const gap of this.gaps.values()) builder.addGap(gap);
-    await fetchFailingLogs(this.client, builder.build().objects, this.options.logs, builder);
+    const pods = this.informers.find((informer) => informer.kind.kind === 'Pod')?.current() ?? [];
+    await fetchFailingLogs(this.client, pods, this.options.logs, builder);
     builder.setCapturedAt((this.client.serverTime ?? new Date()).toISOString());
     return builder.build();
   }

@@ -40,14 +40,15 @@ export async function loadLive(client: ApiClient, options: LiveOptions = {}): Pr
   builder.addOrigin(client.server);
   let done = 0;
   let objects = 0;
+  let pods: KubeObject[] = [];
   await forEachLimited(LIVE_KINDS, LIST_CONCURRENCY, async (k) => {
     const items = await listKind(client, k, options, builder);
+    if (k.kind === 'Pod') pods = items;
     for (const item of items) builder.add(item);
     objects += items.length;
     options.onProgress?.({ kind: k.kind, kindsDone: ++done, kindsTotal: LIVE_KINDS.length, objects });
   });
-  const snapshot = builder.build();
-  await fetchFailingLogs(client, snapshot.objects, options.logs, builder);
+  await fetchFailingLogs(client, pods, options.logs, builder);
   builder.setCapturedAt((client.serverTime ?? new Date()).toISOString());
   return builder.build();
 }
