@@ -4,8 +4,8 @@
  * typed clients turn timestamps into Dates and drop fields their models do not know, and evidence
  * must quote the object as the server wrote it (ADR 0008).
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '../input-error.js';
 
@@ -41,6 +41,8 @@ export class ApiClient {
   serverTime: Date | undefined;
   readonly server: string;
   private readonly options: Required<ApiClientOptions>;
+  /** client-node makes a new agent per request: one kept-alive agent of the same TLS settings serves them all. */
+  private agent: HttpAgent | HttpsAgent | undefined;
 
   constructor(private readonly kubeConfig: KubeConfig, options: ApiClientOptions = {}) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -83,6 +85,19 @@ export class ApiClient {
     }
   }
 
+  private pooled(made: RequestOptions['agent']): HttpAgent | HttpsAgent | undefined {
+    if (this.agent) return this.agent;
+    if (!(made instanceof HttpAgent)) return undefined;
+    const settings = (made as HttpAgent & { options?: object }).options ?? {};
+    this.agent = made instanceof HttpsAgent ? new HttpsAgent({ ...settings, keepAlive: true }) : new HttpAgent({ ...settings, keepAlive: true });
+    return this.agent;
+  }
+
+  /** Closes the kept-alive connections (a process that ends does not need it). */
+  close(): void {
+    this.agent?.destroy();
+  }
+
   private retryDelay(err: unknown, attempt: number, idempotent: boolean): number | undefined {
     if (attempt >= this.options.attempts) return undefined;
     const backoff = this.options.backoffMs * 2 ** (attempt - 1);
@@ -103,7 +118,9 @@ export class ApiClient {
       headers['Content-Length'] = String(Buffer.byteLength(request.body));
     }
     const options: RequestOptions = { method, headers };
+    // Credentials are applied per request (an exec plugin's token may be renewed); the connection pool is not.
     await this.kubeConfig.applyToHTTPSOptions(options);
+    options.agent = this.pooled(options.agent);
     this.requests++;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<string>((resolve, reject) => {

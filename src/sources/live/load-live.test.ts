@@ -143,6 +143,14 @@ describe('loadLive', () => {
     expect((await c.getJson<{ data: Record<string, string> }>(`${path}/flags`)).data.a).toBe('1');
   });
 
+  it('keeps one connection alive across requests, while applying credentials to each', async () => {
+    const c = client();
+    for (let i = 0; i < 20; i++) await c.getJson('/api/v1/nodes');
+    const agent = (c as unknown as { agent: { freeSockets: Record<string, unknown[]> } }).agent;
+    expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
+    c.close();
+  });
+
   it('restarts a list once when its continue token has expired', async () => {
     sim.faults.inject({ path: /\/namespaces\/batch\/pods\?.*continue=/, status: 410, times: 1 });
     const snapshot = await loadLive(client(), { namespace: 'batch', pageSize: 200, logs: { maxContainers: 0 } });
