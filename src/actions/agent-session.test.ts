@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { restart, scale } from '../diagnose/fixes.js';
 import { AuditLog } from '../store/audit-log.js';
 import { openDatabase } from '../store/database.js';
-import { agentActor, sessionUsage } from './agent-session.js';
+import { agentActor, agentUsage, sessionUsage } from './agent-session.js';
 import { blastRadius } from './blast-radius.js';
 import { shopGraph } from './fixtures.test-support.js';
 import { decide, type PolicyContext } from './policy.js';
@@ -65,5 +65,36 @@ describe('sessionUsage', () => {
     action('a5', agentActor({ name: 'bot', sessionId: 's2' }), false, 'allow', 50);
     expect(sessionUsage(db, me)).toEqual({ actions: 2, podsRestarted: 5, objects: 2 });
     db.close();
+  });
+});
+
+describe('agentUsage', () => {
+  it('sums one agent\'s changes over all its sessions since a time, and no other agent\'s', () => {
+    const db = openDatabase(':memory:');
+    const log = new AuditLog(db);
+    const action = (id: string, actor: string, at: string, pods: number): void => {
+      log.append({ actionId: id, step: 'planned', actor, planId: 'p', detail: { dryRun: false }, at });
+      log.append({ actionId: id, step: 'decided', actor, planId: 'p', detail: { decision: { outcome: 'allow', dryRunOnly: false, radius: { podsRestarted: pods, objects: [web] } } }, at });
+    };
+    action('old', agentActor({ name: 'bot', sessionId: 's0' }), '2026-03-04T08:59:59.000Z', 40);
+    action('a1', agentActor({ name: 'bot', sessionId: 's1' }), '2026-03-04T09:10:00.000Z', 1);
+    action('a2', agentActor({ name: 'bot', sessionId: 's2' }), '2026-03-04T09:50:00.000Z', 2);
+    action('b1', agentActor({ name: 'bot2', sessionId: 's1' }), '2026-03-04T09:20:00.000Z', 30);
+    action('c1', agentActor({ name: 'b%', sessionId: 's1' }), '2026-03-04T09:20:00.000Z', 30);
+    expect(agentUsage(db, 'bot', '2026-03-04T09:00:00.000Z')).toEqual({ actions: 2, podsRestarted: 3, objects: 2 });
+    expect(agentUsage(db, 'b%', '2026-03-04T09:00:00.000Z')).toEqual({ actions: 1, podsRestarted: 30, objects: 1 });
+    expect(agentUsage(db, 'bot', '2026-03-04T10:00:00.000Z')).toEqual({ actions: 0, podsRestarted: 0, objects: 0 });
+    db.close();
+  });
+
+  it('denies by the window budget, naming it and the agent, when a session alone would pass', () => {
+    const policy = parsePolicy(`${AGENTS}  window: {per: 1h, maxActions: 3, maxPodsRestarted: 5}\n`, 'p.yaml');
+    const p = restart(web, 'r');
+    const radius = blastRadius(graph, p);
+    const fresh = { name: 'bot', usage: none };
+    expect(decide(policy, p, radius, at({ ...fresh, windowUsage: { actions: 2, podsRestarted: 1, objects: 2 } })).outcome).toBe('allow');
+    expect(decide(policy, p, radius, at({ ...fresh, windowUsage: { actions: 3, podsRestarted: 2, objects: 3 } })).reasons)
+      .toEqual(['agent budget: 3 change(s) already taken by agent bot in the last 1h, over all its sessions; agents.window.maxActions allows 3',
+        'agent budget: this change restarts 4 pod(s) after 2 by agent bot in the last 1h, over all its sessions; agents.window.maxPodsRestarted allows 5 in all']);
   });
 });

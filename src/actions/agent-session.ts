@@ -31,7 +31,22 @@ interface Decided { decision?: { outcome?: string; dryRunOnly?: boolean; radius?
 
 /** The session's usage so far: every action its actor planned for real whose decision let it go on (allowed, or held for approval). */
 export function sessionUsage(db: Db, actor: string): SessionUsage {
-  const rows = db.prepare(`SELECT action_id, step, detail FROM audit_log WHERE actor = ? AND step IN ('planned', 'decided') ORDER BY seq`).all(actor) as Row[];
+  return usageOf(db.prepare(`SELECT action_id, step, detail FROM audit_log WHERE actor = ? AND step IN ('planned', 'decided') ORDER BY seq`).all(actor) as Row[]);
+}
+
+/**
+ * What one agent took in every session since `since` (ISO time): a budget that a new session does
+ * not reset. An action planned just before `since` and decided after it counts as a real change,
+ * the side that spends budget rather than saves it.
+ */
+export function agentUsage(db: Db, name: string, since: string): SessionUsage {
+  const prefix = agentActor({ name, sessionId: '' });
+  // substr, not LIKE: a name's `_` or `%` must not match other agents.
+  return usageOf(db.prepare(`SELECT action_id, step, detail FROM audit_log
+    WHERE substr(actor, 1, ?) = ? AND at >= ? AND step IN ('planned', 'decided') ORDER BY seq`).all(prefix.length, prefix, since) as Row[]);
+}
+
+function usageOf(rows: Row[]): SessionUsage {
   const dryRuns = new Set(rows.filter((r) => r.step === 'planned' && (JSON.parse(r.detail) as { dryRun?: boolean }).dryRun === true).map((r) => r.action_id));
   const usage: SessionUsage = { actions: 0, podsRestarted: 0, objects: 0 };
   for (const row of rows) {

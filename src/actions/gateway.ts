@@ -14,13 +14,13 @@ import { ApiError, type ApiClient } from '../sources/live/api-client.js';
 import { loadLive } from '../sources/live/load-live.js';
 import { AuditLog, type AuditStep } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
-import { sessionUsage, type AgentIdentity } from './agent-session.js';
+import { agentUsage, sessionUsage, type AgentIdentity } from './agent-session.js';
 import { Approvals, planHash } from './approvals.js';
 import { blastRadius, type BlastRadius } from './blast-radius.js';
 import { kindOf, objectPath } from './api-paths.js';
 import { changeDiff } from './change-diff.js';
 import { executePlan } from './executors.js';
-import { decide, matches, type Decision } from './policy.js';
+import { decide, matches, type Decision, type PolicyContext } from './policy.js';
 import { durationMs, type Policy } from './policy-schema.js';
 import { validatePlan } from './validate-plan.js';
 import { verifyChange, type Verification, type VerifyTiming } from './verify.js';
@@ -189,12 +189,21 @@ async function check(plan: ActionPlan, deps: GatewayDeps, audit: AuditLog): Prom
   const radius: BlastRadius = blastRadius(graph, plan, dryRunObject ? { object: dryRunObject } : {});
   const since = new Date(now(deps).getTime() - HISTORY_MS).toISOString();
   const applied = audit.stepsSince('applied', since).map((r) => ({ target: (JSON.parse(r.detail) as { target: ObjectRef }).target, at: r.at })).filter((a) => a.target);
-  const agent = deps.agent ? { agent: { name: deps.agent.name, usage: sessionUsage(deps.db, deps.actor) } } : {};
+  const agent = deps.agent ? { agent: agentContext(deps, deps.agent, now(deps)) } : {};
   const decision = decide(deps.policy, plan, radius, { now: now(deps), applied, invalid, ...agent });
   const { incidents } = invalid.length === 0 ? diagnose(graph, namespace !== undefined ? { namespace } : {}) : { incidents: [] };
   const baseline = incidents.flatMap((i) => [i.cause.id, ...i.symptoms.map((s) => s.id)]);
   const diff = changeDiff(current, dryRunObject);
   return { decision, current, baseline, ...(diff ? { diff } : {}) };
+}
+
+/** What the policy weighs of an agent: its session's usage, and its usage across sessions when the policy sets a window. */
+function agentContext(deps: GatewayDeps, agent: AgentIdentity, at: Date): NonNullable<PolicyContext['agent']> {
+  const usage = sessionUsage(deps.db, deps.actor);
+  const window = deps.policy?.agents?.window;
+  if (!window) return { name: agent.name, usage };
+  const since = new Date(at.getTime() - durationMs(window.per)).toISOString();
+  return { name: agent.name, usage, windowUsage: agentUsage(deps.db, agent.name, since) };
 }
 
 type Record_ = (step: AuditStep, detail: unknown) => void;

@@ -77,6 +77,16 @@ export const policySchema = z.strictObject({
       maxPodsRestarted: z.number().int().nonnegative().optional(),
       maxObjects: z.number().int().nonnegative().optional(),
     }).default({}),
+    /**
+     * Summed over every session of one agent (by name) in the last `per`: a new session, or a
+     * reconnect, starts with what the agent already took.
+     */
+    window: z.strictObject({
+      per: z.string().regex(DURATION, 'a duration such as 30m, 1h or 1d'),
+      maxActions: z.number().int().nonnegative().optional(),
+      maxPodsRestarted: z.number().int().nonnegative().optional(),
+      maxObjects: z.number().int().nonnegative().optional(),
+    }).optional(),
   }).optional(),
 });
 

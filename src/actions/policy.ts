@@ -29,7 +29,12 @@ export interface PolicyContext {
   /** What validation of the plan found wrong: each one denies. */
   invalid?: readonly string[];
   /** Set when an AI agent asks: the policy's `agents:` section applies too, and its session budget. */
-  agent?: { name: string; usage: SessionUsage };
+  agent?: {
+    name: string;
+    usage: SessionUsage;
+    /** What the agent took in every session within `agents.window.per`; given when the policy sets a window. */
+    windowUsage?: SessionUsage;
+  };
 }
 
 const describe = (plan: ActionPlan): string => `${plan.verb} on ${plan.target.kind}${plan.target.namespace ? ` in namespace ${plan.target.namespace}` : ' (cluster-scoped)'}`;
@@ -138,8 +143,9 @@ function rateLimits(policy: Policy, plan: ActionPlan, context: PolicyContext): s
 }
 
 /**
- * An agent's narrower rights: its own allow rules and radius bounds, and its session's budget, which
- * sums the radius of every change the session took so that many small steps cannot make a large one.
+ * An agent's narrower rights: its own allow rules and radius bounds, its session's budget, which
+ * sums the radius of every change the session took so that many small steps cannot make a large one,
+ * and the same sum over all the agent's sessions in a time window, so that a new session is no escape.
  */
 function agentRules(rules: AgentRules | undefined, plan: ActionPlan, radius: BlastRadius, agent: NonNullable<PolicyContext['agent']>): string[] {
   if (!rules) return [`agent ${agent.name}: the policy has no agents: section, so agents change nothing (a person can, with kubetriage act)`];
@@ -155,15 +161,28 @@ function agentRules(rules: AgentRules | undefined, plan: ActionPlan, radius: Bla
   if (limits.maxUnavailableFraction !== undefined && radius.replicas > 0 && radius.maxUnavailable / radius.replicas > limits.maxUnavailableFraction) {
     out.push(`agent ${agent.name}: takes ${radius.maxUnavailable} of ${radius.replicas} replicas down at once; agents.limits allows at most ${percent(limits.maxUnavailableFraction)}`);
   }
-  const used = agent.usage;
-  if (session.maxActions !== undefined && used.actions + 1 > session.maxActions) {
-    out.push(`agent session budget: ${used.actions} change(s) already taken in this session; agents.session.maxActions allows ${session.maxActions}`);
+  out.push(...budgetReasons({ label: 'agent session budget', scope: 'in this session', key: 'agents.session' }, session, agent.usage, radius));
+  if (rules.window && agent.windowUsage) {
+    const scope = `by agent ${agent.name} in the last ${rules.window.per}, over all its sessions`;
+    out.push(...budgetReasons({ label: 'agent budget', scope, key: 'agents.window' }, rules.window, agent.windowUsage, radius));
   }
-  if (session.maxPodsRestarted !== undefined && used.podsRestarted + radius.podsRestarted > session.maxPodsRestarted) {
-    out.push(`agent session budget: this change restarts ${radius.podsRestarted} pod(s) after ${used.podsRestarted} in this session; agents.session.maxPodsRestarted allows ${session.maxPodsRestarted} in all`);
+  return out;
+}
+
+interface BudgetLimits { maxActions?: number | undefined; maxPodsRestarted?: number | undefined; maxObjects?: number | undefined }
+
+/** A budget's overruns: what was used plus this change, against each limit set. */
+function budgetReasons(names: { label: string; scope: string; key: string }, limits: BudgetLimits, used: SessionUsage, radius: BlastRadius): string[] {
+  const { label, scope, key } = names;
+  const out: string[] = [];
+  if (limits.maxActions !== undefined && used.actions + 1 > limits.maxActions) {
+    out.push(`${label}: ${used.actions} change(s) already taken ${scope}; ${key}.maxActions allows ${limits.maxActions}`);
   }
-  if (session.maxObjects !== undefined && used.objects + radius.objects.length > session.maxObjects) {
-    out.push(`agent session budget: this change touches ${radius.objects.length} object(s) after ${used.objects} in this session; agents.session.maxObjects allows ${session.maxObjects} in all`);
+  if (limits.maxPodsRestarted !== undefined && used.podsRestarted + radius.podsRestarted > limits.maxPodsRestarted) {
+    out.push(`${label}: this change restarts ${radius.podsRestarted} pod(s) after ${used.podsRestarted} ${scope}; ${key}.maxPodsRestarted allows ${limits.maxPodsRestarted} in all`);
+  }
+  if (limits.maxObjects !== undefined && used.objects + radius.objects.length > limits.maxObjects) {
+    out.push(`${label}: this change touches ${radius.objects.length} object(s) after ${used.objects} ${scope}; ${key}.maxObjects allows ${limits.maxObjects} in all`);
   }
   return out;
 }

@@ -6,7 +6,8 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { agentActor, sessionUsage, type AgentIdentity } from '../actions/agent-session.js';
+import { agentActor, agentUsage, sessionUsage, type AgentIdentity, type SessionUsage } from '../actions/agent-session.js';
+import { durationMs, type AgentRules } from '../actions/policy-schema.js';
 import { Approvals } from '../actions/approvals.js';
 import { submit, type GatewayResult } from '../actions/gateway.js';
 import { AuditLog } from '../store/audit-log.js';
@@ -17,6 +18,8 @@ import { findingView } from './finding-view.js';
 import { quoted } from './quoted.js';
 import { findingIdArg, namespaceArg } from './schemas.js';
 import { answer, ToolError, type ToolAnswer, type ToolStatus } from './tool-result.js';
+
+type AgentWindow = NonNullable<AgentRules['window']>;
 
 /** Who calls: the session's identity, from the MCP request. */
 export type IdentityOf = (extra: { sessionId?: string | undefined }) => AgentIdentity;
@@ -118,8 +121,18 @@ function outcome(result: GatewayResult, agent: AgentIdentity, context: McpContex
     ...(result.approvalId ? { approvalId: result.approvalId } : {}),
     ...(result.verification ? { verification: result.verification } : {}),
     sessionBudget: { used: sessionUsage(context.db, agentActor(agent)), limits: session },
+    ...agentBudget(agent, context),
   };
   return { status: STATUS[result.status], result: body, ...nextStep(result, dryRun) };
+}
+
+/** The agent's budget over all its sessions, when the policy sets `agents.window`. */
+function agentBudget(agent: AgentIdentity, context: McpContext): { agentBudget?: { per: string; used: SessionUsage; limits: Omit<AgentWindow, 'per'> } } {
+  const window = context.policy?.agents?.window;
+  if (!window) return {};
+  const { per, ...limits } = window;
+  const since = new Date(Date.now() - durationMs(per)).toISOString();
+  return { agentBudget: { per, used: agentUsage(context.db, agent.name, since), limits } };
 }
 
 function nextStep(result: GatewayResult, dryRun: boolean): { next?: string } {

@@ -235,6 +235,45 @@ describe('the session budget', () => {
   }, 60_000);
 });
 
+describe('the agent budget over a time window', () => {
+  it('counts every session of one agent, so a new session does not reset it; another agent keeps its own', async () => {
+    const windowed = mcpContext({
+      client: cluster.client, db: cluster.db, verify: { deadlineMs: 12_000, pollMs: 400 },
+      policy: parsePolicy(`${POLICY}  window: {per: 1h, maxActions: 2}\n`, 'policy.yaml'),
+    });
+    const session = async (name: string): Promise<Client> => {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await createMcpServer(windowed, { name }).connect(serverSide);
+      const client = new Client({ name, version: '1.0.0' });
+      await client.connect(clientSide);
+      return client;
+    };
+    const deleteOnePod = async (agent: Client): Promise<Body> => {
+      const pods = await cluster.client.getJson<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>('/api/v1/namespaces/shop/pods', { labelSelector: 'app=web' });
+      const name = pods.items.find((p) => !p.metadata.deletionTimestamp)!.metadata.name;
+      return call(agent, 'submit_plan', { change: { verb: 'delete-pod', kind: 'Pod', namespace: 'shop', name, reason: 'refresh one pod' } });
+    };
+    const outcomes: string[] = [];
+    let last: Body | undefined;
+    for (let n = 0; n < 3; n++) {
+      const agent = await session('patient');
+      last = await deleteOnePod(agent);
+      outcomes.push(last.status);
+      await agent.close();
+    }
+    expect(outcomes).toEqual(['success', 'success', 'denied']);
+    const reasons = ((last!.result!['decision'] as { reasons: { quoted: string }[] }).reasons).map((r) => r.quoted);
+    expect(reasons).toEqual(['agent budget: 2 change(s) already taken by agent patient in the last 1h, over all its sessions; agents.window.maxActions allows 2']);
+    expect(last!.result!['sessionBudget']).toMatchObject({ used: { actions: 0 } });
+    expect(last!.result!['agentBudget']).toEqual({ per: '1h', used: { actions: 2, podsRestarted: 2, objects: 2 }, limits: { maxActions: 2 } });
+
+    // A name that begins like the first is another agent, with its own budget.
+    const other = await session('patient-2');
+    expect((await deleteOnePod(other)).status).toBe('success');
+    await other.close();
+  }, 60_000);
+});
+
 describe('untrusted text', () => {
   it('returns a log line that tries to instruct the agent as quoted data, never outside a quoted field', async () => {
     const agent = await linkedClient('reader');

@@ -16,7 +16,7 @@ export interface McpContext {
   /** None: every change is denied (read-only). */
   policy: Policy | undefined;
   verify?: VerifyTiming;
-  /** Serialises the changes of one session: two concurrent calls cannot both pass a budget meant for one. */
+  /** Serialises the changes of one agent, over all its sessions: two concurrent calls cannot both pass a budget meant for one. */
   readonly queues: Map<string, Promise<unknown>>;
 }
 
@@ -33,9 +33,9 @@ export function agentGatewayDeps(context: McpContext, agent: AgentIdentity): Gat
   };
 }
 
-/** Runs `work` after every earlier change of the same session has finished. */
+/** Runs `work` after every earlier change of the same agent (any of its sessions) has finished. */
 export function serialised<T>(context: McpContext, agent: AgentIdentity, work: () => Promise<T>): Promise<T> {
-  const key = agentActor(agent);
+  const key = agent.name;
   const before = context.queues.get(key) ?? Promise.resolve();
   const run = before.then(work, work);
   const settled = run.catch(() => undefined);
