@@ -15,20 +15,17 @@
  */
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { benchArgs } from '../args.mjs';
 import { JsonItemScanner, fileChunks, readJsonFile } from '../../dist/sources/files/json-stream.js';
 
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = argv.indexOf(name);
-  return at === -1 ? fallback : Number(argv[at + 1]);
-};
-const file = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+const args = benchArgs({ numbers: { runs: 3, 'chunk-mib': 4 }, usage: 'baseline.mjs FILE [--runs 3] [--chunk-mib 4]' });
+const file = args.positionals[0];
 if (!file) {
   console.error('usage: baseline.mjs FILE [--runs 3] [--chunk-mib 4]');
   process.exit(2);
 }
-const chunkSize = option('--chunk-mib', 4) * 1024 * 1024;
-const runs = option('--runs', 3);
+const chunkSize = args['chunk-mib'] * 1024 * 1024;
+const runs = args.runs;
 const bytes = statSync(file).size;
 const BATCH_CHARS = 256 * 1024 * 1024;
 

@@ -15,28 +15,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-
-function parseArgs(argv) {
-  const args = { out: undefined, pods: 50_000, nodes: undefined, seed: 1, failing: 3, managedFields: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v < 0) throw new Error(`${arg} needs a non-negative number`);
-      return v;
-    };
-    if (arg === '--pods') args.pods = Math.floor(value());
-    else if (arg === '--nodes') args.nodes = Math.floor(value());
-    else if (arg === '--seed') args.seed = Math.floor(value());
-    else if (arg === '--failing') args.failing = value();
-    else if (arg === '--no-managed-fields') args.managedFields = false;
-    else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
-    else args.out = arg;
-  }
-  if (!args.out) throw new Error('usage: generate.mjs OUT.json [--pods N] [--nodes N] [--seed N] [--failing PERCENT] [--no-managed-fields]');
-  args.nodes ??= Math.max(3, Math.ceil(args.pods / 30));
-  return args;
-}
+import { benchArgs } from '../args.mjs';
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
 function prng(seed) {
@@ -50,7 +29,16 @@ function prng(seed) {
   };
 }
 
-const args = parseArgs(process.argv.slice(2));
+const usage = 'generate.mjs OUT.json [--pods N] [--nodes N] [--seed N] [--failing PERCENT] [--no-managed-fields]';
+const parsed = benchArgs({ numbers: { pods: 50_000, nodes: undefined, seed: 1, failing: 3 }, flags: ['no-managed-fields'], usage });
+if (!parsed.positionals[0]) {
+  console.error(`usage: ${usage}`);
+  process.exit(2);
+}
+const args = {
+  out: parsed.positionals[0], pods: Math.floor(parsed.pods), seed: Math.floor(parsed.seed), failing: parsed.failing,
+  nodes: parsed.nodes === undefined ? Math.max(3, Math.ceil(parsed.pods / 30)) : Math.floor(parsed.nodes), managedFields: !parsed['no-managed-fields'],
+};
 const rand = prng(args.seed);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));

@@ -13,16 +13,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from '../args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = argv.indexOf(name);
-  return at === -1 ? fallback : Number(argv[at + 1]);
-};
-const pods = option('--pods', 150_000);
-const nodes = option('--nodes', 5_000);
-const file = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'))
+const { pods, nodes, positionals } = benchArgs({ numbers: { pods: 150_000, nodes: 5_000 }, usage: 'run.mjs [FILE] [--pods N] [--nodes N]' });
+const file = positionals[0]
   ?? join(here, '..', 'out', `snapshot-${pods}-pods-${nodes}-nodes.json`);
 
 const node = (script, args, extra = []) => execFileSync(process.execPath, [...extra, join(here, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchArgs } from '../args.mjs';
 import { countRunning, createBoundPods, createNamespaces } from '../sim/workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,16 +31,11 @@ const { ClusterGraph } = await dist('cluster/graph.js');
 const { diagnose } = await dist('diagnose/diagnose.js');
 const { WatchService } = await dist('server/watch-service.js');
 
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = argv.indexOf(name);
-  return at === -1 ? fallback : Number(argv[at + 1]);
-};
-const large = option('--pods', 10_000);
-const small = option('--small', 1_000);
-const nodeCount = option('--nodes', 500);
-const faultCount = option('--faults', 20);
-const speed = option('--speed', 20);
+const args = benchArgs({
+  numbers: { pods: 10_000, small: 1_000, nodes: 500, faults: 20, speed: 20 },
+  usage: 'run.mjs [--pods 10000] [--small 1000] [--nodes 500] [--faults 20] [--speed 20]',
+});
+const { pods: large, small, nodes: nodeCount, faults: faultCount, speed } = args;
 const namespaceCount = 10;
 const r = { namespaces: lookupResource('namespaces'), pods: lookupResource('pods') };
 const ms = (x) => `${x.toFixed(0)} ms`;

@@ -15,6 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from '../args.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => join(root, 'dist', 'rca', p);
@@ -27,16 +28,18 @@ const { RCA_METHODS } = await import(dist('methods.js'));
 const { graphWalk, DEFAULT_GRAPH_WALK } = await import(dist('graph-walk.js'));
 const { accuracyAt, averageAccuracy } = await import(dist('evaluation.js'));
 
-const argv = process.argv.slice(2);
-const flag = (name) => { const at = argv.indexOf(name); return at === -1 ? undefined : Number(argv[at + 1]); };
-const datasetDir = resolve(argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--')) ?? join(root, '..', 'shared', 'data', 'petshop'));
+const args = benchArgs({
+  numbers: { threshold: undefined, 'explain-ratio': undefined }, flags: ['ablation', 'verbose'],
+  usage: 'run.mjs [DATASET_DIR] [--threshold X] [--explain-ratio X] [--ablation] [--verbose]',
+});
+const datasetDir = resolve(args.positionals[0] ?? join(root, '..', 'shared', 'data', 'petshop'));
 const tuned = {
   ...DEFAULT_GRAPH_WALK,
-  ...(flag('--threshold') !== undefined ? { threshold: flag('--threshold') } : {}),
-  ...(flag('--explain-ratio') !== undefined ? { explainRatio: flag('--explain-ratio') } : {}),
+  ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+  ...(args['explain-ratio'] !== undefined ? { explainRatio: args['explain-ratio'] } : {}),
 };
 const switches = Object.keys(DEFAULT_GRAPH_WALK).filter((k) => typeof DEFAULT_GRAPH_WALK[k] === 'boolean');
-const ablations = argv.includes('--ablation')
+const ablations = args.ablation
   ? switches.map((k) => ({ ...graphWalk({ ...tuned, [k]: !tuned[k] }), name: `ours, ${k} ${tuned[k] ? 'off' : 'on'}` }))
   : [];
 const methods = [graphWalk(tuned), ...ablations, ...RCA_METHODS.slice(1)];
@@ -96,6 +99,6 @@ for (const scenario of scenarios) {
     console.log(`${scenario.padEnd(30)} ${method.name.padEnd(34)} ${String(rows.length).padStart(3)} ${pct(accuracyAt(rankings, truths, 1))} ${pct(accuracyAt(rankings, truths, 3))} ${pct(averageAccuracy(rankings, truths, 5))} ${ms.toFixed(2).padStart(8)} ${String(empty).padStart(6)}`);
   }
 }
-if (argv.includes('--verbose')) {
+if (args.verbose) {
   for (const r of results) console.log(`${r.scenario} ${r.method}: truth ${r.truth}; top 3 ${JSON.stringify(r.ranking.slice(0, 3))}`);
 }

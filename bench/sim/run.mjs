@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { benchArgs } from '../args.mjs';
 import { REPLICAS, countRunning, createBoundPods, createDeployments, createNamespaces } from './workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,20 +33,16 @@ const { writeKubeconfig } = await dist('sim/api/kubeconfig.js');
 const { lookupResource } = await dist('sim/resources.js');
 const { RealClock } = await dist('sim/clock.js');
 
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = argv.indexOf(name);
-  return at === -1 ? fallback : Number(argv[at + 1]);
-};
-const podCount = option('--pods', 10_000);
-const nodeCount = option('--nodes', 500);
-const watcherCount = option('--watchers', 100);
-const updateCount = option('--updates', 100);
-// Simulated time runs faster so image pulls and container starts do not dominate the set-up.
-const speed = option('--speed', 20);
-const settleMs = option('--settle-s', 120) * 1000;
-const direct = !argv.includes('--deployments');
-const settleDeployments = direct && !argv.includes('--no-deployment-settle');
+// Simulated time runs faster (--speed) so image pulls and container starts do not dominate the set-up.
+const args = benchArgs({
+  numbers: { pods: 10_000, nodes: 500, watchers: 100, updates: 100, speed: 20, 'settle-s': 120 },
+  flags: ['deployments', 'no-deployment-settle'],
+  usage: 'run.mjs [--pods N] [--nodes N] [--watchers N] [--updates N] [--speed N] [--settle-s N] [--deployments] [--no-deployment-settle]',
+});
+const { pods: podCount, nodes: nodeCount, watchers: watcherCount, updates: updateCount, speed } = args;
+const settleMs = args['settle-s'] * 1000;
+const direct = !args.deployments;
+const settleDeployments = direct && !args['no-deployment-settle'];
 const namespaceCount = 10;
 
 const r = {
