@@ -3,6 +3,7 @@
  * simulated kubelet per Node, all on one clock. This is what `kubetriage sim start` serves and what tests start.
  */
 import { lookupResource } from './resources.js';
+import { admissionChain, storeReader } from './admission/admission-chain.js';
 import type { ApiFaults } from './api/fault-injection.js';
 import { startSimServer, type SimServerOptions } from './api/server.js';
 import { servingCertificate } from './api/tls.js';
@@ -42,6 +43,13 @@ export interface SimCluster {
    * after `downMs`, with the cluster's state and controllers untouched: an apiserver restart.
    */
   restartApi(downMs?: number): Promise<void>;
+  /**
+   * Stops the kubelet of a node (`systemctl stop kubelet`): it renews no Lease and posts no node or
+   * pod status, so the node lifecycle controller marks the node NotReady and taints it unreachable.
+   */
+  stopKubelet(nodeName: string): void;
+  /** Starts a stopped kubelet again: the node reports Ready and the controller removes its taints. */
+  startKubelet(nodeName: string): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +58,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   const clock = options.clock ?? new RealClock();
   let kubelets: ReturnType<typeof startKubelets> | undefined;
   const store = new ObjectStore({ now: () => clock.now() });
+  store.useAdmission(admissionChain(storeReader(store)));
   const certificate = options.tls ? await servingCertificate(options.host) : undefined;
   const serverOptions: SimServerOptions = {
     store, ...(options.host !== undefined ? { host: options.host } : {}), ...(certificate ? { tls: certificate } : {}),
@@ -78,6 +87,8 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       await new Promise((resolve) => setTimeout(resolve, downMs));
       server = await startSimServer({ ...serverOptions, port });
     },
+    stopKubelet: (nodeName) => kubelets?.stopKubelet(nodeName),
+    startKubelet: (nodeName) => kubelets?.startKubelet(nodeName),
     close: async () => {
       scheduler.stop();
       kubelets?.stop();

@@ -117,6 +117,8 @@ const ENTRIES: readonly Entry[] = [
   { gv: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings', name: 'path-segment' },
   { gv: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', name: 'path-segment' },
   { gv: 'storage.k8s.io/v1', kind: 'StorageClass', plural: 'storageclasses', short: ['sc'], cluster: true, returnsDeleted: true },
+  { gv: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', cluster: true, generation: true },
+  { gv: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', cluster: true, generation: true },
   { gv: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases', createOnUpdate: true },
   { gv: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices', generation: true },
   // Served by metrics-server through the aggregator in a real cluster; computed per request, never stored.

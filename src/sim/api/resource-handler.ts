@@ -138,7 +138,8 @@ function representation(r: Request): 'json' | 'table' {
 function toTable(r: Request, objects: readonly KubeObject[], listMeta: Record<string, unknown>): object {
   const resource = r.target.resource;
   const table = printTable({ kind: resource.kind, group: resource.group }, [...objects], {
-    wide: true, now: new Date(), includeObject: includeObject(r.query),
+    // Ages against the simulated clock that stamped the objects, not the host's.
+    wide: true, now: r.ctx.store.now(), includeObject: includeObject(r.query),
   });
   return { ...table, metadata: { ...table.metadata, ...listMeta } };
 }

@@ -10,7 +10,7 @@ import {
 } from './tables/core.js';
 import { eventPrinter } from './tables/events.js';
 import {
-  bindingPrinter, ENDPOINT_SLICE_PRINTER, INGRESS_CLASS_PRINTER, ingressPrinter, LEASE_PRINTER,
+  bindingPrinter, ENDPOINT_SLICE_PRINTER, INGRESS_CLASS_PRINTER, ingressPrinter, LEASE_PRINTER, WEBHOOK_CONFIGURATION_PRINTER,
   NETWORK_POLICY_PRINTER, STORAGE_CLASS_PRINTER,
 } from './tables/networking.js';
 import { POD_PRINTER } from './tables/pod.js';
@@ -83,6 +83,8 @@ function printerFor(kind: string, group: string, wide: boolean): Printer {
     case 'discovery.k8s.io/EndpointSlice': return ENDPOINT_SLICE_PRINTER;
     case 'storage.k8s.io/StorageClass': return STORAGE_CLASS_PRINTER;
     case 'coordination.k8s.io/Lease': return LEASE_PRINTER;
+    case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
+    case 'admissionregistration.k8s.io/MutatingWebhookConfiguration': return WEBHOOK_CONFIGURATION_PRINTER;
     case 'rbac.authorization.k8s.io/RoleBinding': return bindingPrinter('roleBinding');
     case 'rbac.authorization.k8s.io/ClusterRoleBinding': return bindingPrinter('clusterRoleBinding');
     default: return DEFAULT_PRINTER;

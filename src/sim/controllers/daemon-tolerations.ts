@@ -26,14 +26,30 @@ function tolerates(toleration: Obj, taint: Obj): boolean {
   return toleration['key'] === taint['key'] && (toleration['value'] ?? '') === (taint['value'] ?? '');
 }
 
-/** True when the node's labels match the pod's nodeSelector and every NoSchedule/NoExecute taint is tolerated. */
+/** True when the node's labels match the pod's nodeSelector and every NoSchedule/NoExecute taint is tolerated: a daemon pod should run there. */
 export function nodeAdmits(node: KubeObject, podSpec: Obj): boolean {
+  return selectorMatches(node, podSpec) && toleratesTaints(node, podSpec, ['NoSchedule', 'NoExecute']);
+}
+
+/**
+ * True when a daemon pod already on the node may stay (NodeShouldRunDaemonPod's shouldContinueRunning):
+ * only NoExecute taints evict, so a node tainted unreachable or unschedulable with NoSchedule keeps its
+ * daemon pods while getting no new ones.
+ */
+export function nodeKeeps(node: KubeObject, podSpec: Obj): boolean {
+  return selectorMatches(node, podSpec) && toleratesTaints(node, podSpec, ['NoExecute']);
+}
+
+function selectorMatches(node: KubeObject, podSpec: Obj): boolean {
   const labels = node.metadata.labels ?? {};
   const selector = (rec(podSpec['nodeSelector']) ?? {}) as Record<string, string>;
-  if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+function toleratesTaints(node: KubeObject, podSpec: Obj, effects: readonly string[]): boolean {
   const tolerations = [...arr(podSpec['tolerations']), ...daemonTolerations(podSpec['hostNetwork'] === true)];
   return arr(specOf(node)['taints'])
-    .filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute')
+    .filter((t) => effects.includes(t['effect'] as string))
     .every((taint) => tolerations.some((t) => tolerates(t, taint)));
 }
 

@@ -66,4 +66,19 @@ describe('DaemonSet controller', () => {
     expect(pods(h.store)).toHaveLength(0);
     expect(h.store.get(DAEMONSETS, 'default', 'agent').status).toMatchObject({ desiredNumberScheduled: 0, currentNumberScheduled: 0 });
   });
+
+  it('keeps the pod on a node newly tainted NoSchedule without counting it as desired: only NoExecute evicts', () => {
+    createNode('node-a');
+    createDaemonSet();
+    h.settle();
+    const before = placement()['node-a'];
+    expect(before).toBeDefined();
+    const node = structuredClone(h.store.get(NODES, undefined, 'node-a')) as unknown as Obj;
+    node['spec'] = { taints: [{ key: 'maintenance', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }] };
+    h.store.update(NODES, node, { name: 'node-a' });
+    h.settle();
+    // The daemon pod tolerates unreachable:NoExecute (an unreachable node keeps it); NoSchedule stops new pods only.
+    expect(placement()).toEqual({ 'node-a': before });
+    expect(h.store.get(DAEMONSETS, 'default', 'agent').status).toMatchObject({ desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 1 });
+  });
 });

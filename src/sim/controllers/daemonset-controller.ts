@@ -8,7 +8,7 @@ import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { lookupResource } from '../resources.js';
-import { nodeAdmits, pinToNode, targetNode } from './daemon-tolerations.js';
+import { nodeAdmits, nodeKeeps, pinToNode, targetNode } from './daemon-tolerations.js';
 import { EventRecorder, objectReference } from '../events/event-recorder.js';
 import { watchAll } from './informer.js';
 import {
@@ -64,8 +64,9 @@ function syncDaemonSet(store: ObjectStore, clock: SimClock, recorder: EventRecor
 
 function manage(store: ObjectStore, recorder: EventRecorder, ds: KubeObject, nodes: KubeObject[], byNode: Map<string, KubeObject[]>): void {
   const wanted = new Set(nodes.filter((n) => nodeAdmits(n, templateSpec(ds))).map((n) => n.metadata.name));
+  const kept = new Set(nodes.filter((n) => nodeKeeps(n, templateSpec(ds))).map((n) => n.metadata.name));
   for (const [node, pods] of byNode) {
-    if (!wanted.has(node)) {
+    if (!kept.has(node)) {
       for (const pod of pods) deletePod(store, recorder, ds, pod);
       byNode.delete(node);
       continue;

@@ -15,9 +15,11 @@ import { startEndpointsController } from './endpoints-controller.js';
 import { type ResourceMetrics, startHpaController } from './hpa-controller.js';
 import { startJobController } from './job-controller.js';
 import { startNamespaceDefaults } from './namespace-defaults.js';
+import { startNodeLifecycleController } from './node-lifecycle-controller.js';
 import { startPersistentVolumeController } from './persistentvolume-controller.js';
 import { startReplicaSetController } from './replicaset-controller.js';
 import { startStatefulSetController } from './statefulset-controller.js';
+import { startTaintEvictionController } from './taint-eviction-controller.js';
 import { startUnschedulableTaint } from './unschedulable-taint.js';
 
 /** What the controllers run on. */
@@ -33,12 +35,13 @@ export interface RunningControllers {
   stop(): void;
 }
 
-/** Starts the namespace defaults, ReplicaSet, Deployment, Endpoints, EndpointSlice, Job, StatefulSet, DaemonSet, CronJob, disruption and PersistentVolume controllers, and the cordoned node's taint. */
+/** Starts the namespace defaults, ReplicaSet, Deployment, Endpoints, EndpointSlice, Job, StatefulSet, DaemonSet, CronJob, disruption, PersistentVolume, node lifecycle and taint eviction controllers, and the cordoned node's taint. */
 export function startControllers(ctx: ControllerContext): RunningControllers {
   const starters = [
     startNamespaceDefaults, startReplicaSetController, startDeploymentController, startEndpointsController, startEndpointSliceController,
     startJobController, startStatefulSetController, startDaemonSetController, startCronJobController,
     startDisruptionController, startPersistentVolumeController, startUnschedulableTaint,
+    startNodeLifecycleController, startTaintEvictionController,
   ];
   const stops = starters.map((start) => start(ctx.store, ctx.clock));
   stops.push(startHpaController(ctx.store, ctx.clock, ctx.metrics ?? (() => undefined)));

@@ -13,13 +13,13 @@ import {
   EVICTION_MONITORING_MS, type EvictionCandidate, MEMORY_AVAILABLE_THRESHOLD_BYTES, PRESSURE_TRANSITION_MS, binaryQuantity,
   evictionMessage, rankForMemoryPressure,
 } from './eviction.js';
-import { type Kubelets, startKubelets } from './index.js';
+import type { Kubelets } from './index.js';
+import { startKubeletHarness } from './kubelet.test-support.js';
 import { MEMORY_PRESSURE_TAINT } from './pressure-taint.js';
 
 const PODS = lookupResource('pods')!;
 const NODES = lookupResource('nodes')!;
 const EVENTS = lookupResource('events')!;
-const NAMESPACES = lookupResource('namespaces')!;
 const MiB = 1024 * 1024;
 
 /** A cache that leaks 10 MiB a second from 100 MiB. */
@@ -33,12 +33,7 @@ let store: ObjectStore;
 let kubelets: Kubelets;
 
 beforeEach(() => {
-  clock = new ManualClock('2026-03-01T10:00:00Z');
-  store = new ObjectStore({ now: () => clock.now(), bookmarkIntervalMs: 0 });
-  store.create(NAMESPACES, { metadata: { name: 'shop' } });
-  store.create(NODES, { metadata: { name: 'small-1' }, status: { capacity: { cpu: '2', memory: '1Gi', pods: '110' }, allocatable: { cpu: '2', memory: '1Gi', pods: '110' } } });
-  kubelets = startKubelets({ store, clock, catalog: CATALOG });
-  clock.advance(0);
+  ({ clock, store, kubelets } = startKubeletHarness({ metadata: { name: 'small-1' }, status: { capacity: { cpu: '2', memory: '1Gi', pods: '110' }, allocatable: { cpu: '2', memory: '1Gi', pods: '110' } } }, CATALOG));
 });
 afterEach(() => {
   kubelets.stop();

@@ -123,6 +123,11 @@ export class EvictionManager {
     this.cancel = undefined;
   }
 
+  /** Whether the manager reports MemoryPressure now (the status the kubelet posts follows it). */
+  get underPressure(): boolean {
+    return this.pressure;
+  }
+
   /** One pass: observe, update the condition and taint, evict at most one pod. */
   synchronize(): void {
     const allocatable = this.allocatableBytes();

@@ -34,6 +34,13 @@ export interface Kubelets {
   logs(namespace: string, pod: string, container: string, previous: boolean): string | undefined;
   /** Every node's and running container's CPU and memory at the clock's now (what metrics-server serves). */
   usage(): ClusterUsage;
+  /**
+   * Stops the kubelet service of a node (`systemctl stop kubelet`): its containers run on, but it
+   * renews no Lease and posts no node or pod status until started again. Throws for an unknown node.
+   */
+  stopKubelet(nodeName: string): void;
+  /** Starts a stopped kubelet service again. Throws for an unknown node. */
+  startKubelet(nodeName: string): void;
 }
 
 function nodeNameOf(pod: KubeObject): string {
@@ -46,6 +53,8 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
   const kubelets = new Map<string, Kubelet>();
   /** Pods by namespace/name → uid and node, for `logs`. */
   const pods = new Map<string, { uid: string; node: string }>();
+  /** Nodes whose kubelet service is stopped (kept for a kubelet not started yet, too). */
+  const stoppedServices = new Set<string>();
   let nextIndex = 0;
   let stopped = false;
   const later = (job: () => void) => ctx.clock.after(0, () => { if (!stopped) job(); });
@@ -56,6 +65,7 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
     if (kubelets.has(name)) return;
     const kubelet = new Kubelet(ctx.store, ctx.clock, catalog, name, nextIndex++);
     kubelets.set(name, kubelet);
+    if (stoppedServices.has(name)) kubelet.stopService();
     for (const pod of ctx.store.list(PODS, { fieldSelector: `spec.nodeName=${name}` }).items) {
       pods.set(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`, { uid: pod.metadata.uid ?? '', node: name });
       kubelet.podSeen(pod);
@@ -67,7 +77,7 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
     event: (type, node) => {
       const name = node.metadata.name;
       if (type === 'ADDED') later(() => startNode(name));
-      if (type === 'DELETED') later(() => { kubelets.get(name)?.stop(); kubelets.delete(name); });
+      if (type === 'DELETED') later(() => { kubelets.get(name)?.stop(); kubelets.delete(name); stoppedServices.delete(name); });
     },
   });
 
@@ -89,6 +99,20 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
     },
   });
 
+  /** The node must exist; its kubelet may not have started yet (it starts on a clock job). */
+  const setService = (nodeName: string, running: boolean): void => {
+    try {
+      ctx.store.get(NODES, undefined, nodeName);
+    } catch {
+      throw new Error(`no node named "${nodeName}" runs a kubelet`);
+    }
+    if (running) stoppedServices.delete(nodeName);
+    else stoppedServices.add(nodeName);
+    const kubelet = kubelets.get(nodeName);
+    if (running) kubelet?.startService();
+    else kubelet?.stopService();
+  };
+
   return {
     stop: () => {
       stopped = true;
@@ -102,6 +126,9 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
       if (!seen) return undefined;
       return kubelets.get(seen.node)?.logs(seen.uid, container, previous);
     },
-    usage: () => ({ at: ctx.clock.now(), nodes: [...kubelets.values()].map((k) => k.usage()) }),
+    // metrics-server cannot scrape a stopped kubelet: its node has no metrics.
+    usage: () => ({ at: ctx.clock.now(), nodes: [...kubelets.values()].filter((k) => k.running).map((k) => k.usage()) }),
+    stopKubelet: (nodeName) => setService(nodeName, false),
+    startKubelet: (nodeName) => setService(nodeName, true),
   };
 }

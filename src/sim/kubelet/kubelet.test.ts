@@ -7,25 +7,20 @@ import type { ContainerStatus, KubeObject } from '../../cluster/objects.js';
 import { ManualClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import { ObjectStore } from '../store/index.js';
-import { type Kubelets, startKubelets } from './index.js';
+import type { Kubelets } from './index.js';
+import { startKubeletHarness } from './kubelet.test-support.js';
 
 const PODS = lookupResource('pods')!;
 const NODES = lookupResource('nodes')!;
 const EVENTS = lookupResource('events')!;
 const CONFIGMAPS = lookupResource('configmaps')!;
-const NAMESPACES = lookupResource('namespaces')!;
 
 let clock: ManualClock;
 let store: ObjectStore;
 let kubelets: Kubelets;
 
 beforeEach(() => {
-  clock = new ManualClock('2026-03-01T10:00:00Z');
-  store = new ObjectStore({ now: () => clock.now(), bookmarkIntervalMs: 0 });
-  store.create(NAMESPACES, { metadata: { name: 'shop' } });
-  store.create(NODES, { metadata: { name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' } } });
-  kubelets = startKubelets({ store, clock });
-  clock.advance(0);
+  ({ clock, store, kubelets } = startKubeletHarness({ metadata: { name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' } } }));
 });
 afterEach(() => {
   kubelets.stop();

@@ -1,6 +1,8 @@
 /**
  * The kubelet of one Node: posts the node's status, and runs a pod worker for every pod bound to
  * the node. Pods arrive from the kubelets' shared watch (see index.ts) through `podSeen`/`podGone`.
+ * Its service can be stopped and started again (`systemctl stop kubelet`): meanwhile the
+ * containers run on, but neither the Lease, the node status nor the pods' statuses are posted.
  */
 import type { KubeObject } from '../../cluster/objects.js';
 import type { SimClock } from '../clock.js';
@@ -12,6 +14,7 @@ import { EventRecorder } from '../events/event-recorder.js';
 import { EvictionManager } from './eviction.js';
 import { keepNodeLease } from './node-lease.js';
 import { nodeInternalIP, nodeStatus } from './node-status.js';
+import { NodeStatusReporter } from './node-status-reporter.js';
 import { type NodeContext, PodWorker } from './pod-worker.js';
 import { type NodeUsage, type PodUsage, nodeUsage } from './usage.js';
 
@@ -24,8 +27,11 @@ export class Kubelet {
   private readonly podCidrBase: string;
   private nextHost = 2;
   private stopped = false;
-  private readonly stopLease: () => void;
+  private stopLease: () => void;
   private readonly eviction: EvictionManager;
+  private readonly reporter: NodeStatusReporter;
+  /** Pod changes seen while the service was stopped, by uid: the kubelet acts on them when it starts. */
+  private readonly missed = new Map<string, { pod: KubeObject; gone: boolean }>();
 
   constructor(store: ObjectStore, clock: SimClock, catalog: ImageCatalog, readonly nodeName: string, index: number) {
     const node = store.get(NODES, undefined, nodeName);
@@ -34,12 +40,64 @@ export class Kubelet {
     const status = this.postNodeStatus(store, clock, node, index);
     this.ctx = {
       store, clock, catalog, recorder: new EventRecorder(store, clock, { component: 'kubelet', host: nodeName }), nodeName,
-      hostIP: nodeInternalIP(status), images: new Set(), crashBackoff: new Backoff(), imageBackoff: new Backoff(),
+      hostIP: nodeInternalIP(status), images: new Set(), crashBackoff: new Backoff(), imageBackoff: new Backoff(), offline: false,
     };
     this.recordStartup(status);
     this.stopLease = keepNodeLease(store, clock, node);
     this.eviction = new EvictionManager(this.ctx, () => this.runningPods());
     this.eviction.start();
+    this.reporter = new NodeStatusReporter(this.ctx, index, () => this.eviction.underPressure);
+    this.reporter.start();
+  }
+
+  /** False while the kubelet service is stopped. */
+  get running(): boolean {
+    return !this.ctx.offline;
+  }
+
+  /** Stops the kubelet service: no Lease renewal, node status, pod status or event until {@link startService}. */
+  stopService(): void {
+    if (this.stopped || this.ctx.offline) return;
+    this.ctx.offline = true;
+    this.stopLease();
+    this.eviction.stop();
+    this.reporter.stop();
+  }
+
+  /**
+   * Starts the kubelet service again: its start-up events, the node status (Ready again), the
+   * Lease, then every pod's status as the kubelet holds it and the pod changes it missed.
+   */
+  startService(): void {
+    if (this.stopped || !this.ctx.offline) return;
+    this.ctx.offline = false;
+    // A new kubelet process: its events are new ones, not repeats counted on the old process's.
+    this.ctx.recorder = new EventRecorder(this.ctx.store, this.ctx.clock, { component: 'kubelet', host: this.nodeName });
+    const subject = { kind: 'Node' as const, name: this.nodeName, uid: this.nodeName };
+    const record = (reason: string, message: string) => this.ctx.recorder.record(subject, 'Normal', reason, message);
+    record('Starting', 'Starting kubelet.');
+    let enforced = false;
+    const enforce = (): void => {
+      enforced = true;
+      record('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    };
+    this.reporter.post(enforce);
+    if (!enforced) enforce();
+    try {
+      this.stopLease = keepNodeLease(this.ctx.store, this.ctx.clock, this.ctx.store.get(NODES, undefined, this.nodeName));
+    } catch (err) {
+      // The Node is gone: the kubelets' node watch stops this kubelet.
+      if (!(err instanceof StatusError)) throw err;
+    }
+    this.eviction.start();
+    this.reporter.start();
+    for (const worker of this.workers.values()) worker.resync();
+    const missed = [...this.missed.values()];
+    this.missed.clear();
+    for (const { pod, gone } of missed) {
+      if (gone) this.podGone(pod);
+      else this.podSeen(pod);
+    }
   }
 
   /** The pods with a running container and their usage now. */
@@ -79,6 +137,10 @@ export class Kubelet {
   podSeen(pod: KubeObject): void {
     if (this.stopped) return;
     const uid = pod.metadata.uid ?? '';
+    if (this.ctx.offline) {
+      this.missed.set(uid, { pod, gone: false });
+      return;
+    }
     const existing = this.workers.get(uid);
     if (existing) {
       existing.update(pod);
@@ -94,6 +156,10 @@ export class Kubelet {
   /** A pod bound to this node is gone from the store. */
   podGone(pod: KubeObject): void {
     const uid = pod.metadata.uid ?? '';
+    if (this.ctx.offline && !this.stopped) {
+      this.missed.set(uid, { pod, gone: true });
+      return;
+    }
     this.workers.get(uid)?.remove();
     this.workers.delete(uid);
   }
@@ -108,6 +174,7 @@ export class Kubelet {
     this.stopped = true;
     this.stopLease();
     this.eviction.stop();
+    this.reporter.stop();
     for (const w of this.workers.values()) w.remove(true);
     this.workers.clear();
   }

@@ -22,7 +22,7 @@ function hex(seed: string, length: number): string {
 }
 
 /** The node's status as its kubelet reports it; `index` numbers the node (its InternalIP). */
-export function nodeStatus(node: KubeObject, index: number, now: string): Obj {
+export function nodeStatus(node: KubeObject, index: number, now: string, memoryPressure = false): Obj {
   const status = (node.status as Obj | undefined) ?? {};
   const previous = (status['conditions'] as Obj[] | undefined) ?? [];
   const name = node.metadata.name;
@@ -37,7 +37,9 @@ export function nodeStatus(node: KubeObject, index: number, now: string): Obj {
     ...status,
     capacity, allocatable, addresses,
     conditions: [
-      condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now, previous),
+      memoryPressure
+        ? condition('MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available', now, previous)
+        : condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now, previous),
       condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now, previous),
       condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now, previous),
       condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now, previous),

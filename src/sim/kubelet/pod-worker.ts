@@ -40,6 +40,11 @@ export interface NodeContext {
   images: Set<string>;
   crashBackoff: Backoff;
   imageBackoff: Backoff;
+  /**
+   * True while the kubelet service is stopped: the containers keep running as they were, but no
+   * status, event or deletion reaches the API until it starts again.
+   */
+  offline: boolean;
 }
 
 type State = NonNullable<ContainerStatus['state']>;
@@ -148,6 +153,16 @@ export class PodWorker {
     for (const cancel of this.pending) cancel();
     this.pending.clear();
     for (const r of this.runs) this.cancelAll(r);
+  }
+
+  /**
+   * The kubelet started again: the status it holds replaces whatever was written meanwhile (the
+   * node lifecycle controller's Ready=False), and a deletion it saw before is finished.
+   */
+  resync(): void {
+    if (this.stopped) return;
+    this.writeStatus();
+    if (this.terminating && this.evictedMessage === undefined) this.removeWhenStopped();
   }
 
   /** The log text of a container's current (or previous) instance. */
@@ -419,7 +434,7 @@ export class PodWorker {
    * (a no-op while finalizers hold it, as they would hold it for the real kubelet too).
    */
   private removeWhenStopped(): void {
-    if (this.runs.some((r) => r.state.running)) return;
+    if (this.ctx.offline || this.runs.some((r) => r.state.running)) return;
     try {
       this.ctx.store.delete(PODS, this.namespace, this.name, { preconditions: { uid: this.uid } });
     } catch {
@@ -522,7 +537,7 @@ export class PodWorker {
   }
 
   private writeStatus(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.ctx.offline) return;
     let current: KubeObject;
     try {
       current = this.ctx.store.get(PODS, this.namespace, this.name);
@@ -588,6 +603,7 @@ export class PodWorker {
 
   /** Records an event about a container, or (without one) about the pod. */
   private event(r: ContainerRun | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (this.ctx.offline) return;
     const subject = { kind: 'Pod' as const, namespace: this.namespace, name: this.name, uid: this.uid };
     this.ctx.recorder.record(r ? { ...subject, fieldPath: r.fieldPath } : subject, type, reason, message);
   }

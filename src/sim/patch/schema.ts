@@ -171,6 +171,8 @@ const KIND_SCHEMAS: Readonly<Record<string, SchemaNode>> = {
   IngressClass: { fields: { metadata: OBJECT_META } },
   StorageClass: { fields: { metadata: OBJECT_META } },
   Lease: { fields: { metadata: OBJECT_META } },
+  ValidatingWebhookConfiguration: { fields: { metadata: OBJECT_META, webhooks: keyedList('name') } },
+  MutatingWebhookConfiguration: { fields: { metadata: OBJECT_META, webhooks: keyedList('name') } },
   Role: { fields: { metadata: OBJECT_META } },
   ClusterRole: { fields: { metadata: OBJECT_META } },
   Scale: { fields: { metadata: OBJECT_META } },

@@ -102,6 +102,35 @@ expect: []
     expect(() => cluster!.store.get(lookupResource('namespaces')!, undefined, 'later')).toThrow();
   });
 
+  it('stops and starts a node\'s kubelet when a step says so, and names the step of a node that does not exist', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    cluster = await startSimCluster({ clock, nodes: 0 });
+    const scenario = parseScenario(`title: t
+description: d
+nodes: 1
+manifests: []
+steps:
+  - after: 30s
+    stopKubelet: sim-worker-1
+  - after: 2m
+    startKubelet: sim-worker-1
+expect: []
+`, 'machines.yaml');
+    const applied = applyScenario(cluster, scenario);
+    const renewTime = () => (cluster!.store.get(lookupResource('leases')!, 'kube-node-lease', 'sim-worker-1').spec as { renewTime: string }).renewTime;
+    clock.advance(25_000);
+    expect(renewTime()).toBe('2026-01-01T00:00:20.000000Z');
+    clock.advance(60_000);
+    expect(renewTime()).toBe('2026-01-01T00:00:20.000000Z');
+    clock.advance(35_000);
+    expect(renewTime()).toBe('2026-01-01T00:02:00.000000Z');
+    await expect(applied.steps).resolves.toBeUndefined();
+
+    const typo = applyScenario(cluster, { ...scenario, nodes: 0, steps: [{ afterMs: 1_000, manifests: [], stopKubelet: 'sim-worker-9' }] });
+    clock.advance(1_000);
+    await expect(typo.steps).rejects.toThrow('machines.yaml: steps[0].stopKubelet: no node named "sim-worker-9" runs a kubelet');
+  });
+
   it('needs the scenario\'s images in the catalog the cluster started with', async () => {
     const scenario = parseScenario(`title: t
 description: d

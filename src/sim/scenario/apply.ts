@@ -36,7 +36,7 @@ export interface AppliedScenario {
   cancel(): void;
 }
 
-type Target = Pick<SimCluster, 'store' | 'catalog' | 'clock'>;
+type Target = Pick<SimCluster, 'store' | 'catalog' | 'clock' | 'stopKubelet' | 'startKubelet'>;
 
 /**
  * Creates the scenario's nodes (those not already present) and objects, and schedules its steps on
@@ -98,6 +98,7 @@ function scheduleSteps(cluster: Target, scenario: Scenario): AppliedScenario {
  * annotations are merged with the stored ones, status and system metadata stay. Absent objects are created.
  */
 function applyStep(cluster: Target, scenario: Scenario, step: ScenarioStep, index: number): void {
+  applyKubeletStep(cluster, scenario, step, index);
   step.manifests.forEach((obj, i) => {
     const field = `steps[${index}].manifests[${i}] (${obj.kind} ${obj.metadata.name})`;
     const resource = resourceByKind(obj.apiVersion ?? '', obj.kind);
@@ -122,6 +123,17 @@ function applyStep(cluster: Target, scenario: Scenario, step: ScenarioStep, inde
       throw new InputError(scenario.file, `${field}: ${(err as Error).message}`, { cause: err });
     }
   });
+}
+
+/** Stops or starts the kubelet a step names; an unknown node is the file's error. */
+function applyKubeletStep(cluster: Target, scenario: Scenario, step: ScenarioStep, index: number): void {
+  try {
+    if (step.stopKubelet !== undefined) cluster.stopKubelet(step.stopKubelet);
+    if (step.startKubelet !== undefined) cluster.startKubelet(step.startKubelet);
+  } catch (err) {
+    const field = step.stopKubelet !== undefined ? 'stopKubelet' : 'startKubelet';
+    throw new InputError(scenario.file, `steps[${index}].${field}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function exists(cluster: Pick<SimCluster, 'store'>, name: string): boolean {

@@ -61,6 +61,24 @@ describe('loadScenario', () => {
     expect(errorOf(`${VALID}steps: [{after: 5s, manifests: []}]\n`).message).toBe('scenarios/orders.yaml: steps[0].manifests: at least one object');
   });
 
+  it('reads a step that stops or starts a node\'s kubelet, and refuses one that also names objects', () => {
+    const text = `${VALID}steps:
+  - after: 1m
+    stopKubelet: sim-worker-2
+  - after: 5m
+    startKubelet: sim-worker-2
+`;
+    expect(parseScenario(text, 'scenarios/orders.yaml').steps).toEqual([
+      { afterMs: 60_000, manifests: [], stopKubelet: 'sim-worker-2' },
+      { afterMs: 300_000, manifests: [], startKubelet: 'sim-worker-2' },
+    ]);
+    expect(errorOf(text.replace('stopKubelet: sim-worker-2', 'stopKubelet: sim-worker-2\n    startKubelet: sim-worker-1')).message)
+      .toBe('scenarios/orders.yaml: steps[0]: one of manifests, stopKubelet or startKubelet');
+    expect(errorOf(text.replace('stopKubelet: sim-worker-2', 'stopKubelet: sim-worker-2\n    manifests: []')).message)
+      .toBe('scenarios/orders.yaml: steps[0]: one of manifests, stopKubelet or startKubelet');
+    expect(errorOf(text.replace('startKubelet: sim-worker-2', 'startKubelet: [a]')).message).toBe('scenarios/orders.yaml: steps[1].startKubelet: a node name');
+  });
+
   it('reads Go-style durations', () => {
     expect(parseDuration('90s')).toBe(90_000);
     expect(parseDuration('1h2m3s')).toBe(3_723_000);

@@ -31,11 +31,17 @@ export interface ExpectedCause {
 /**
  * A change made while the scenario runs, as a person would make it with kubectl: a new image, a
  * pause, a scale. Its objects replace the ones of the same kind, namespace and name (or are created).
+ * Or a change to a node's machine: its kubelet stops (`stopKubelet: NODE`, manifests empty) or
+ * starts again (`startKubelet: NODE`).
  */
 export interface ScenarioStep {
   /** Simulated time after the scenario was applied, in milliseconds (`after: 2m` in the file). */
   afterMs: number;
   manifests: KubeObject[];
+  /** The node whose kubelet stops. */
+  stopKubelet?: string;
+  /** The node whose kubelet starts again. */
+  startKubelet?: string;
 }
 
 /** A parsed, validated scenario. */
@@ -155,10 +161,25 @@ function readSteps(value: unknown, fail: Fail): ScenarioStep[] {
     if (afterMs === undefined) return fail(`${at}.after`, 'required: a duration of simulated time such as 90s or 2m');
     if (afterMs < previous) fail(`${at}.after`, `${after} comes before the previous step: steps are in time order`);
     previous = afterMs;
+    const kubelet = readKubeletStep(step, at, fail);
+    if (kubelet) return { afterMs, manifests: [], ...kubelet };
     const manifests = readManifests(step['manifests'], `${at}.manifests`, fail);
     if (manifests.length === 0) fail(`${at}.manifests`, 'at least one object');
     return { afterMs, manifests };
   });
+}
+
+const KUBELET_STEPS = ['stopKubelet', 'startKubelet'] as const;
+
+/** A step that stops or starts a node's kubelet: one node name, and nothing else to do. */
+function readKubeletStep(step: Obj, at: string, fail: Fail): { stopKubelet: string } | { startKubelet: string } | undefined {
+  const given = KUBELET_STEPS.filter((key) => step[key] !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length > 1 || step['manifests'] !== undefined) fail(at, 'one of manifests, stopKubelet or startKubelet');
+  const key = given[0]!;
+  const node = step[key];
+  if (!isString(node)) return fail(`${at}.${key}`, 'a node name');
+  return key === 'stopKubelet' ? { stopKubelet: node } : { startKubelet: node };
 }
 
 function readCatalog(value: unknown, fail: Fail): Record<string, ImageEntry> {

@@ -35,11 +35,11 @@ const SETTLE_MS = 3_000;
  * memory pressure needs the kubelet's 5-minute transition period (15 s here) to clear.
  */
 const DEADLINE_MS = 35_000;
-/** What a user captures for a diagnosis: the workloads, their pods and events, and what they depend on (storage, autoscalers, nodes, ingresses). */
+/** What a user captures for a diagnosis: the workloads, their pods and events, and what they depend on (storage, autoscalers, nodes, ingresses, admission webhooks). */
 const CAPTURED = [
   'pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'services', 'endpoints', 'endpointslices',
   'events', 'nodes', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses', 'horizontalpodautoscalers',
-  'ingresses', 'ingressclasses',
+  'ingresses', 'ingressclasses', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations',
 ].join(',');
 
 const dirs: string[] = [];

@@ -4,6 +4,8 @@
  * DefaultStorageClass), so that an object read back looks as it would on a real cluster. Each
  * function fills a draft in place: it only adds what is missing.
  */
+import { defaultLimitRange } from '../admission/limit-range-defaults.js';
+import { defaultWebhookConfiguration } from '../admission/webhook-defaults.js';
 
 type Obj = Record<string, unknown>;
 
@@ -257,6 +259,9 @@ const BY_KIND: Record<string, (o: Obj) => void> = {
   Endpoints: (e) => { for (const subset of list(e, 'subsets')) defaultPorts(subset); },
   EndpointSlice: (e) => defaultPorts(e),
   PodTemplate: (t) => defaultTemplate(t),
+  LimitRange: (l) => defaultLimitRange(l),
+  ValidatingWebhookConfiguration: (c) => defaultWebhookConfiguration(c),
+  MutatingWebhookConfiguration: (c) => defaultWebhookConfiguration(c),
 };
 
 /** Fills the defaults of the object's kind into the draft (a no-op for kinds without any). */

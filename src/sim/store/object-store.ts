@@ -7,8 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../cluster/objects.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, versionsOfStorage } from '../resources.js';
+import type { AdmissionAttributes, AdmissionHook } from './admission-hook.js';
 import { Bucket, type StoreEvent, objectKey } from './bucket.js';
 import { claimResizeRefusal } from './claim-resize.js';
+import { applyDefaults } from './defaults.js';
 import { INCONSISTENT_CONTINUE, decodeContinue, encodeContinue } from './continue-token.js';
 import { fromStorage, toStorage } from './conversion.js';
 import { jsonEqual } from './equal.js';
@@ -144,6 +146,16 @@ function namespaceFinalizers(o: Obj): string[] {
   return ((o['spec'] as Obj | undefined)?.['finalizers'] as string[] | undefined) ?? [];
 }
 
+/** What admission sees of a write; the name is the one refusals print (admission's extractResourceName). */
+function admissionAttributes(operation: AdmissionAttributes['operation'], r: ResourceInfo, object: Obj, oldObject: KubeObject | undefined,
+  subresource: string | undefined, dryRun: boolean): AdmissionAttributes {
+  const meta = metaOf(object);
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const name = text(meta['name']) || text(meta['generateName']) || 'Unknown';
+  const namespace = r.namespaced ? text(meta['namespace']) || undefined : r.kind === 'Namespace' ? name : undefined;
+  return { operation, resource: r, subresource, namespace, name, object, oldObject, dryRun };
+}
+
 /** The object store. Create one per simulated cluster. */
 export class ObjectStore {
   private readonly buckets = new Map<string, Bucket<Watcher>>();
@@ -157,6 +169,7 @@ export class ObjectStore {
   private readonly namespaces: NamespaceController;
   private readonly bookmarkTimer: NodeJS.Timeout | undefined;
   private readonly strategy: StrategyContext;
+  private admission: AdmissionHook | undefined;
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -174,6 +187,14 @@ export class ObjectStore {
     }
     const namespaces = RESOURCES.find((r) => r.kind === 'Namespace')!;
     for (const name of INITIAL_NAMESPACES) this.create(namespaces, { metadata: { name } });
+  }
+
+  /**
+   * Runs every later create and update through an admission chain (the cluster's plugins), or
+   * through none again with undefined. A bare store admits everything.
+   */
+  useAdmission(admission: AdmissionHook | undefined): void {
+    this.admission = admission;
   }
 
   /** The newest resourceVersion written. */
@@ -247,6 +268,12 @@ export class ObjectStore {
     const meta = metaOf(draft);
     for (const key of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink']) delete meta[key];
     if (r.namespaced) this.admitNamespace(r, meta['namespace'] as string | undefined, (meta['name'] as string | undefined) ?? '');
+    const dryRun = options.dryRun ?? false;
+    if (this.admission) {
+      // The apiserver defaults while decoding, so the mutating plugins see a defaulted object.
+      applyDefaults(draft);
+      this.admission.admit(admissionAttributes('CREATE', r, draft, undefined, undefined, dryRun));
+    }
     const bucket = this.bucket(r);
     if (!meta['name'] && typeof meta['generateName'] === 'string' && meta['generateName'] !== '') {
       const base = meta['generateName'].slice(0, 58);
@@ -261,6 +288,7 @@ export class ObjectStore {
       releaseOnRemove(draft, this.strategy);
       throw invalid(r, name, errors);
     }
+    this.validateAdmission(admissionAttributes('CREATE', r, draft, undefined, undefined, dryRun), draft);
     const key = objectKey(meta['namespace'] as string | undefined, name);
     if (bucket.objects.has(key)) {
       releaseOnRemove(draft, this.strategy);
@@ -299,6 +327,7 @@ export class ObjectStore {
     }
     const sentRv = meta['resourceVersion'];
     if (sentRv !== undefined && sentRv !== '' && sentRv !== existing.metadata.resourceVersion) throw conflict(r, name);
+    this.admission?.admit(admissionAttributes('UPDATE', r, draft, existing, options.subresource, options.dryRun ?? false));
     const storageInfo = this.storageInfo(r);
     const strategySubresource = options.subresource === 'scale' ? undefined : options.subresource;
     let next = prepareForUpdate(storageInfo, existing, draft, strategySubresource);
@@ -307,6 +336,7 @@ export class ObjectStore {
     const resizeRefusal = r.kind === 'PersistentVolumeClaim' && strategySubresource === undefined
       ? claimResizeRefusal(next, existing as Obj, (n) => this.lookup('storageclasses.storage.k8s.io', objectKey(undefined, n)) as Obj | undefined) : undefined;
     if (resizeRefusal) throw forbidden(r, name, resizeRefusal);
+    this.admission?.validate(admissionAttributes('UPDATE', r, next, existing, options.subresource, options.dryRun ?? false));
     if (options.fieldManager) next = this.recorded(existing, next, options.fieldManager, options.subresource);
     return this.commitUpdate(r, bucket, key, existing, next, options.dryRun ?? false);
   }
@@ -468,6 +498,17 @@ export class ObjectStore {
       }
     } else delete meta['namespace'];
     return toStorage(draft, r, apiVersionOf(this.storageInfo(r)));
+  }
+
+  /** The validating phase of a create; a refusal releases what the strategy allocated (a cluster IP). */
+  private validateAdmission(attributes: AdmissionAttributes, draft: Obj): void {
+    if (!this.admission) return;
+    try {
+      this.admission.validate(attributes);
+    } catch (err) {
+      releaseOnRemove(draft, this.strategy);
+      throw err;
+    }
   }
 
   /** NamespaceLifecycle admission: no new content in a missing or terminating namespace. */

@@ -67,6 +67,7 @@ function initialStatus(kind: string): Obj {
 /** The fields whose change bumps `metadata.generation`. */
 function generationFields(o: Obj): unknown {
   if (o['kind'] === 'EndpointSlice') return [o['endpoints'], o['ports'], o['addressType']];
+  if (o['kind'] === 'ValidatingWebhookConfiguration' || o['kind'] === 'MutatingWebhookConfiguration') return o['webhooks'];
   return o['spec'];
 }
 

@@ -39,6 +39,8 @@ export class ApiClient {
   requests = 0;
   /** The server's clock at its last answer (its Date header): ages are judged by the clock that wrote the timestamps. */
   serverTime: Date | undefined;
+  /** Local time (ms) at which {@link serverTime} was read. */
+  private serverTimeSeenAt = 0;
   readonly server: string;
   private readonly options: Required<ApiClientOptions>;
   /** client-node makes a new agent per request: one kept-alive agent of the same TLS settings serves them all. */
@@ -54,6 +56,21 @@ export class ApiClient {
   /** GETs `path` (with `query`) and parses its JSON body. */
   async getJson<T>(path: string, query: Query = {}): Promise<T> {
     return JSON.parse(await this.send('GET', path, { query })) as T;
+  }
+
+  /**
+   * The server's clock now. A watch carries no Date header after it opens, so a long-running reader
+   * asks with one cheap request (`/version`); when that fails, the last time the server told, moved
+   * on by the local clock. A simulated cluster's clock may run faster than the local one: asking is
+   * what keeps the two apart.
+   */
+  async serverNow(): Promise<Date> {
+    try {
+      await this.send('GET', '/version', { query: {} });
+    } catch {
+      // A server that does not answer now: judge by what it said last.
+    }
+    return this.serverTime ? new Date(this.serverTime.getTime() + (Date.now() - this.serverTimeSeenAt)) : new Date();
   }
 
   /** GETs `path` as text (a container log). */
@@ -126,7 +143,10 @@ export class ApiClient {
     return new Promise<string>((resolve, reject) => {
       const req = send(url, options, (res) => collect(res).then((body) => {
         const date = Date.parse(res.headers.date ?? '');
-        if (!Number.isNaN(date)) this.serverTime = new Date(date);
+        if (!Number.isNaN(date)) {
+          this.serverTime = new Date(date);
+          this.serverTimeSeenAt = Date.now();
+        }
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve(body);
         else reject(new HttpFailure(status, body, retryAfter(res)));

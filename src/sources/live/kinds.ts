@@ -42,6 +42,9 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   kind('Ingress', 'networking.k8s.io', 'v1', 'ingresses', true),
   kind('IngressClass', 'networking.k8s.io', 'v1', 'ingressclasses', false),
   kind('StorageClass', 'storage.k8s.io', 'v1', 'storageclasses', false),
+  // A webhook that cannot be called refuses pods cluster-wide: its configuration names the Service behind it.
+  kind('ValidatingWebhookConfiguration', 'admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', false),
+  kind('MutatingWebhookConfiguration', 'admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', false),
 ];
 
 /** The list path of a kind, across namespaces or in one. */

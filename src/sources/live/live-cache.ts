@@ -57,7 +57,7 @@ export class LiveCache {
     for (const informer of this.informers) informer.stop();
   }
 
-  /** The objects as last seen, the logs of failing containers read now, capture time from the server's clock. */
+  /** The objects as last seen, the logs of failing containers read now, capture time from the server's clock now (ages move while nothing changes). */
   async snapshot(): Promise<ClusterSnapshot> {
     const builder = new SnapshotBuilder();
     builder.addOrigin(this.client.server);
@@ -66,7 +66,7 @@ export class LiveCache {
     for (const gap of this.gaps.values()) builder.addGap(gap);
     const pods = this.informers.find((informer) => informer.kind.kind === 'Pod')?.current() ?? [];
     await fetchFailingLogs(this.client, pods, this.options.logs, builder);
-    builder.setCapturedAt((this.client.serverTime ?? new Date()).toISOString());
+    builder.setCapturedAt((await this.client.serverNow()).toISOString());
     return builder.build();
   }
 

@@ -169,3 +169,28 @@ describe('a dead API server', () => {
     expect(String(failure)).toContain(`${gone.url}: cannot reach the API server: connection refused`);
   });
 });
+
+describe('ApiClient.serverNow', () => {
+  it('follows the server\'s clock, not the local one, with no other request between two readings', async () => {
+    const c = client();
+    const first = await c.serverNow();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const second = await c.serverNow();
+    // The simulated clock runs 20 times faster: 0.6 s here is about 12 s there (whole seconds in the Date header).
+    expect(second.getTime() - first.getTime()).toBeGreaterThanOrEqual(9_000);
+    expect(Math.abs(second.getTime() - sim.clock.now().getTime())).toBeLessThan(3_000);
+  });
+
+  it('moves the last time the server told on by the local clock when the server does not answer', async () => {
+    const c = client({ ...noWait, attempts: 1 });
+    await c.serverNow();
+    const told = c.serverTime!.getTime();
+    sim.faults.inject({ path: '/version', drop: true, times: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const guessed = (await c.serverNow()).getTime() - told;
+    expect(guessed).toBeGreaterThanOrEqual(250);
+    expect(guessed).toBeLessThan(2_000);
+    // Meanwhile the simulated clock went on 20 times faster: the guess is the local clock's.
+    expect(sim.clock.now().getTime() - told).toBeGreaterThan(4_000);
+  });
+});

@@ -79,6 +79,7 @@ export const FIELD_DOCS = {
   roleBindingRoleRef: "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.",
   clusterRoleBindingRoleRef: "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.",
   leaseHolder: "holderIdentity contains the identity of the holder of a current lease.",
+  webhookCount: "Webhooks indicates the number of webhooks registered in this configuration",
   scProvisioner: "provisioner indicates the type of the provisioner.",
   scReclaimPolicy: "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.",
   scBindingMode: "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.",

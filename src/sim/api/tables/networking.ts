@@ -1,7 +1,7 @@
 /**
  * Tables of the networking, discovery, storage, coordination and RBAC kinds (`printIngress`,
  * `printIngressClass`, `printNetworkPolicy`, `printEndpointSlice`, `printStorageClass`, `printLease`,
- * `printRoleBinding`, `printClusterRoleBinding`).
+ * `printRoleBinding`, `printClusterRoleBinding`, `printValidatingWebhook`, `printMutatingWebhook`).
  */
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
@@ -116,6 +116,15 @@ export const STORAGE_CLASS_PRINTER: Printer = {
         sc.allowVolumeExpansion ?? false, age(sc, now),
       ],
     };
+  },
+};
+
+/** Validating and mutating webhook configurations alike (`printValidatingWebhook`, `printMutatingWebhook`). */
+export const WEBHOOK_CONFIGURATION_PRINTER: Printer = {
+  columns: [NAME_COLUMN, column('Webhooks', 'integer', FIELD_DOCS.webhookCount), AGE_COLUMN],
+  row(object, now) {
+    const configuration = object as { metadata?: { name?: string; creationTimestamp?: string }; webhooks?: unknown[] };
+    return { cells: [configuration.metadata?.name ?? '', configuration.webhooks?.length ?? 0, age(configuration, now)] };
   },
 };
 
