@@ -20,6 +20,7 @@ export const ROOT_CAUSES = {
   Evicted: ['node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure', 'ephemeral-storage-limit'],
   JobFailed: ['backoff-limit-exceeded', 'deadline-exceeded', 'application-error'],
   ScalingBlocked: ['metrics-unavailable', 'at-max-replicas', 'missing-requests'],
+  AdmissionRefused: ['webhook-unavailable', 'webhook-denied', 'pod-security-violation', 'service-account-missing', 'limit-range-violation'],
 } as const;
 
 export type FailureMode = keyof typeof ROOT_CAUSES;

@@ -16,6 +16,8 @@ const ROOTEDNESS: Record<FailureMode, number> = {
   CreateContainerConfigError: 1, ImagePull: 1, VolumePending: 1,
   OOMKilled: 2, Pending: 2,
   CrashLoopBackOff: 3, ProbeFailure: 3,
+  // After the pod failures: a webhook whose own pods crash refuses pods because of that crash.
+  AdmissionRefused: 4,
   Evicted: 4, JobFailed: 5, RolloutStuck: 6, ServiceUnavailable: 7, ScalingBlocked: 8,
 };
 

@@ -16,6 +16,7 @@ import { nodeUnhealthyAnalyzer } from './analyzers/node-unhealthy.js';
 import { evictedAnalyzer } from './analyzers/evicted.js';
 import { jobFailedAnalyzer } from './analyzers/job-failed.js';
 import { scalingBlockedAnalyzer } from './analyzers/scaling-blocked.js';
+import { admissionRefusedAnalyzer } from './analyzers/admission-refused.js';
 
 export const ANALYZERS: readonly Analyzer[] = [
   oomKilledAnalyzer,
@@ -31,4 +32,5 @@ export const ANALYZERS: readonly Analyzer[] = [
   evictedAnalyzer,
   jobFailedAnalyzer,
   scalingBlockedAnalyzer,
+  admissionRefusedAnalyzer,
 ];

@@ -8,11 +8,12 @@
  * disagree the scheduler's word wins (it is what the scheduler saw) with lower confidence.
  */
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
-import type { CoreEvent, KubeObject, ObjectRef, PersistentVolumeClaim, Pod, ResourceQuota } from '../../cluster/objects.js';
+import type { CoreEvent, ObjectRef, PersistentVolumeClaim, Pod, ResourceQuota } from '../../cluster/objects.js';
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { keyOf, refOf } from '../../cluster/objects.js';
 import { secondsSince } from '../../cluster/time.js';
 import { finding, type Analyzer } from '../analyzer.js';
+import { controllerOf, failureIsCurrent, latestCreateFailures } from '../create-failures.js';
 import { eventEvidence, eventsWithReason, nodeEvidence, specEvidence, statusEvidence } from '../evidence.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { patchPodSpec, TEMPLATED_KINDS } from '../fixes.js';
@@ -566,16 +567,8 @@ function selectorFix(graph: ClusterGraph, model: SchedulingModel, pod: Obj<Pod>,
 const QUOTA_MESSAGE = /exceeded quota: ([^,\s]+), requested: (.+?), used: (.+?), limited: (.+)$/;
 
 function quotaFindings(graph: ClusterGraph): Finding[] {
-  const latest = new Map<string, Obj<CoreEvent>>();
-  for (const ev of graph.eventsByReason(['FailedCreate'])) {
-    if (!ev.message?.includes('exceeded quota:')) continue;
-    const io = ev.involvedObject;
-    if (!io.kind || !io.name) continue;
-    const key = `${io.kind}/${io.namespace ?? ev.metadata.namespace ?? ''}/${io.name}`;
-    latest.set(key, ev);
-  }
   const byWorkload = new Map<string, Finding>();
-  for (const ev of latest.values()) {
+  for (const ev of latestCreateFailures(graph, (message) => message.includes('exceeded quota:'))) {
     const f = quotaFinding(graph, ev);
     if (f && !byWorkload.has(keyOf(f.subject))) byWorkload.set(keyOf(f.subject), f);
   }
@@ -585,8 +578,8 @@ function quotaFindings(graph: ClusterGraph): Finding[] {
 function quotaFinding(graph: ClusterGraph, ev: Obj<CoreEvent>): Finding | undefined {
   const io = ev.involvedObject;
   const namespace = io.namespace ?? ev.metadata.namespace;
-  const controller = graph.resolve({ kind: io.kind!, name: io.name!, ...(namespace ? { namespace } : {}), ...(io.uid ? { uid: io.uid } : {}) });
-  if (controller && !stillShort(controller)) return undefined;
+  const controller = controllerOf(graph, ev);
+  if (controller && !failureIsCurrent(graph, controller, ev)) return undefined;
   const m = QUOTA_MESSAGE.exec(ev.message ?? '');
   if (!m) return undefined;
   const [, quotaName, requested, used, limited] = m;
@@ -606,24 +599,4 @@ function quotaFinding(graph: ClusterGraph, ev: Obj<CoreEvent>): Finding | undefi
     mode: 'Pending', category: 'quota-exceeded', subject, explanation, evidence, confidence: 0.95,
     severity: ready ? 'warning' : 'critical', culprit: quotaRef,
   });
-}
-
-/** A controller still short of pods: the quota error is current, not history. */
-function stillShort(controller: KubeObject): boolean {
-  const spec = controller.spec as { replicas?: number; parallelism?: number } | undefined;
-  const status = controller.status as {
-    replicas?: number; active?: number; succeeded?: number; conditions?: { type: string; status: string }[];
-    desiredNumberScheduled?: number; currentNumberScheduled?: number;
-  } | undefined;
-  switch (controller.kind) {
-    case 'ReplicaSet': case 'StatefulSet': case 'ReplicationController':
-      return (spec?.replicas ?? 1) > (status?.replicas ?? 0);
-    case 'Job':
-      return !status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')
-        && (status?.active ?? 0) < (spec?.parallelism ?? 1);
-    case 'DaemonSet':
-      return (status?.desiredNumberScheduled ?? 0) > (status?.currentNumberScheduled ?? 0);
-    default:
-      return true;
-  }
 }

@@ -2,7 +2,8 @@
  * RolloutStuck: a Deployment, StatefulSet or DaemonSet whose rollout cannot complete. The rollout is
  * the symptom: the new revision's pods fail (their own findings, from the pod analyzers, group with
  * this one through the workload and become the incident's cause), cannot be placed, or the controller
- * gave up waiting (`ProgressDeadlineExceeded`), or someone paused it.
+ * gave up waiting (`ProgressDeadlineExceeded`), or someone paused it. Pods that admission refuses
+ * are not a lack of capacity: AdmissionRefused names that cause, and the rollout stays its symptom.
  */
 import type { ClusterGraph, Obj } from '../../cluster/graph.js';
 import type { CoreEvent, DaemonSet, Deployment, KubeObject, ReplicaSet, StatefulSet } from '../../cluster/objects.js';
@@ -10,6 +11,7 @@ import { refOf } from '../../cluster/objects.js';
 import { millisOf } from '../../cluster/time.js';
 import type { Analyzer } from '../analyzer.js';
 import { finding } from '../analyzer.js';
+import { parseAdmissionRefusal } from '../admission-refusal.js';
 import type { Category, Evidence, Finding, Severity } from '../finding.js';
 import { eventEvidence, eventsWithReason, statusEvidence } from '../evidence.js';
 import { patchObject, rolloutUndo } from '../fixes.js';
@@ -87,7 +89,10 @@ function analyzeDeployment(graph: ClusterGraph, d: Obj<Deployment>): Finding | u
   const troubles = revision.pods.map((p) => podTrouble(graph, p)).filter((t): t is PodTrouble => t !== undefined);
   const failing = troubles.filter((t) => t.kind === 'failing');
   const pending = troubles.filter((t) => t.kind === 'pending');
-  const createFailures = revision.replicaSet ? eventsWithReason(graph, refOf(revision.replicaSet), ['FailedCreate']) : [];
+  const allCreateFailures = revision.replicaSet ? eventsWithReason(graph, refOf(revision.replicaSet), ['FailedCreate']) : [];
+  // Admission refusing the pods (a webhook, PodSecurity, ...) is no lack of room: AdmissionRefused reports it.
+  const refusal = refusedAtAdmission(allCreateFailures);
+  const createFailures = refusal ? [] : allCreateFailures;
   const blockedCapacity = pending.some((t) => t.waitedMs >= CAPACITY_GRACE_MS) || persistentCreateFailure(graph, createFailures);
 
   let category: RolloutCategory;
@@ -107,12 +112,13 @@ function analyzeDeployment(graph: ClusterGraph, d: Obj<Deployment>): Finding | u
   const trouble = category === 'new-replicas-failing' ? failing[0] : category === 'insufficient-capacity' ? pending[0] : undefined;
   if (trouble) evidence.push(...trouble.evidence);
   if (category === 'insufficient-capacity' && !trouble && createFailures.length) evidence.push(eventEvidence(createFailures[createFailures.length - 1]!));
+  if (category === 'progress-deadline-exceeded' && refusal) evidence.push(eventEvidence(refusal));
 
   const ref = refOf(d);
   const available = d.status?.availableReplicas ?? 0;
   return finding({
     mode: 'RolloutStuck', category, subject: ref, culprit: ref,
-    explanation: deploymentExplanation(category, d, revision, trouble, failing.length, pending.length, createFailures),
+    explanation: deploymentExplanation(category, d, revision, trouble, failing.length, pending.length, createFailures, refusal),
     evidence,
     confidence: deploymentConfidence(category, deadlineExceeded),
     severity: category === 'paused' ? pausedSeverity(d, complete) : available > 0 ? 'warning' : 'critical',
@@ -163,6 +169,12 @@ function unrankedRevision(graph: ClusterGraph, sets: Obj<ReplicaSet>[]): NewRevi
   return owner ? { name: owner.metadata.name, replicaSet: owner, pods } : { pods };
 }
 
+/** The newest create failure when it is an admission refusal (see ../admission-refusal.ts). */
+function refusedAtAdmission(events: Obj<CoreEvent>[]): Obj<CoreEvent> | undefined {
+  const last = events[events.length - 1];
+  return last?.message && parseAdmissionRefusal(last.message) ? last : undefined;
+}
+
 function persistentCreateFailure(graph: ClusterGraph, events: Obj<CoreEvent>[]): boolean {
   const last = events[events.length - 1];
   if (!last) return false;
@@ -208,7 +220,7 @@ function pausedSeverity(d: Obj<Deployment>, complete: boolean): Severity {
 
 function deploymentExplanation(
   category: RolloutCategory, d: Obj<Deployment>, revision: NewRevision, trouble: PodTrouble | undefined,
-  failingCount: number, pendingCount: number, createFailures: Obj<CoreEvent>[],
+  failingCount: number, pendingCount: number, createFailures: Obj<CoreEvent>[], refusal: Obj<CoreEvent> | undefined,
 ): string {
   const name = `deployment/${d.metadata.name}`;
   const number = revision.replicaSet ? revisionOf(revision.replicaSet) : 0;
@@ -222,6 +234,10 @@ function deploymentExplanation(
       return `The rollout of ${name} is blocked: ${pendingCount ? `${pendingCount} pod(s) of ${rs} cannot be scheduled (${trouble?.summary ?? 'unschedulable'})` : `${rs} cannot create pods (${createFailures[createFailures.length - 1]?.message ?? 'FailedCreate'})`}; `
         + `the cluster has no room for the new replicas (${serving}). Free or add capacity, or lower the requests.`;
     case 'progress-deadline-exceeded':
+      if (refusal) {
+        return `The controller gave up on the rollout of ${name}: ${rs} made no progress within ${deadlineText(d)} (${serving}) `
+          + 'because the API server refuses its pods at admission; the AdmissionRefused finding names what refuses them.';
+      }
       return `The controller gave up on the rollout of ${name}: ${rs} made no progress within ${deadlineText(d)} `
         + `(${serving}), and no failing or unschedulable pod of it is visible in the snapshot. Look at its pods' events and readiness.`;
     case 'paused':
