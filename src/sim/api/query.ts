@@ -46,8 +46,15 @@ function policyOf(value: unknown): PropagationPolicy {
 export function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   const b = (typeof body === 'object' && body !== null ? body : {}) as {
     propagationPolicy?: unknown; orphanDependents?: unknown; dryRun?: unknown; preconditions?: { uid?: unknown; resourceVersion?: unknown };
+    gracePeriodSeconds?: unknown;
   };
   const options: DeleteOptions = {};
+  const grace = query.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
+  if (grace !== undefined && grace !== null && grace !== '') {
+    const seconds = Number(grace);
+    if (!Number.isInteger(seconds)) throw badRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(grace)}: must be an integer`);
+    options.gracePeriodSeconds = seconds;
+  }
   const policy = query.get('propagationPolicy') ?? b.propagationPolicy;
   const orphan = query.get('orphanDependents') ?? b.orphanDependents;
   if (policy !== undefined && policy !== null) options.propagationPolicy = policyOf(policy);

@@ -1,8 +1,9 @@
 /**
  * A node whose kubelet stops, seen through the real kubectl: NotReady in `get nodes`, the
  * unreachable taints and the node controller's Unknown conditions in `describe node`, its pod
- * evicted after the default 300 s toleration and replaced on the other node, and Ready again
- * without the taints once the kubelet starts.
+ * evicted after the default 300 s toleration and replaced on the other node (the evicted one stays
+ * Terminating: no kubelet confirms its deletion), and Ready again without the taints once the
+ * kubelet starts, which finishes the deletion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterKubectl, eventually, startClusterKubectl } from '../api/kubectl.test-support.js';
@@ -66,17 +67,21 @@ describe('a node whose kubelet stopped, through kubectl', () => {
     expect(described).toMatch(/Normal\s+NodeNotReady\s+\S+\s+node-controller\s+Node sim-worker-2 status is now: NodeNotReady/);
     expect(described).toMatch(/Normal\s+RegisteredNode\s+\S+\s+node-controller\s+Node sim-worker-2 event: Registered Node sim-worker-2 in Controller/);
 
-    // After the default toleration (300 s), the pod is evicted and replaced on the node that is Ready.
+    // After the default toleration (300 s), the pod is evicted and replaced on the node that is Ready;
+    // the evicted pod stays Terminating while its kubelet is down.
     await eventually(async () => {
       const p = await pods();
-      return p.length === 2 && p.every(([name, status, node]) => name !== stranded && status === 'Running' && node === 'sim-worker-1');
-    }, 30_000, 'the stranded pod replaced on sim-worker-1');
+      const others = p.filter(([name]) => name !== stranded);
+      return others.length === 2 && others.every(([, status, node]) => status === 'Running' && node === 'sim-worker-1')
+        && p.some(([name, status, node]) => name === stranded && status === 'Terminating' && node === 'sim-worker-2');
+    }, 30_000, 'the stranded pod Terminating and replaced on sim-worker-1');
     const events = (await cluster.kubectl('get', 'events', '--field-selector', `involvedObject.name=${stranded}`)).stdout;
     expect(events).toMatch(/Normal\s+TaintManagerEviction\s+pod\/\S+\s+Marking for deletion Pod default\//);
     expect(events).toMatch(/Warning\s+NodeNotReady\s+pod\/\S+\s+Node is not ready/);
 
     cluster.sim.startKubelet('sim-worker-2');
     await eventually(async () => (await nodeStatus('sim-worker-2')) === 'Ready', 10_000, 'sim-worker-2 Ready again');
+    await eventually(async () => (await pods()).every(([name]) => name !== stranded), 10_000, 'the stranded pod gone');
     await eventually(async () => /^Taints:\s+<none>$/m.test((await cluster.kubectl('describe', 'node', 'sim-worker-2')).stdout), 10_000, 'the taints gone');
   }, 60_000);
 });

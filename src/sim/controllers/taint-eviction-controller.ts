@@ -7,8 +7,8 @@
  * the taint; one that tolerates them forever stays. Before deleting, it records `TaintManagerEviction`
  * / `Marking for deletion Pod NS/NAME` and sets the pod's `DisruptionTarget` condition; a scheduled
  * deletion that no longer applies (taint gone, toleration added) is cancelled with `Cancelling
- * deletion of Pod NS/NAME`. The deletion is the ordinary one: the simulator's store removes a pod
- * at once, where a real API server would leave it Terminating until its kubelet confirms.
+ * deletion of Pod NS/NAME`. The deletion is the ordinary graceful one: with kubelets running, the
+ * pod stays Terminating until its kubelet confirms, so forever while that kubelet is down.
  */
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../cluster/objects.js';

@@ -59,6 +59,8 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
   let stopped = false;
   const later = (job: () => void) => ctx.clock.after(0, () => { if (!stopped) job(); });
   const ignoreErrors = { bookmark: () => undefined, error: () => undefined };
+  // With kubelets to confirm them, deleting a running pod is graceful (it stays Terminating until then).
+  ctx.store.useGracefulPodDeletion(true);
 
   /** A kubelet for a new node, which takes over the pods already bound to it. */
   const startNode = (name: string) => {
@@ -116,6 +118,7 @@ export function startKubelets(ctx: KubeletContext): Kubelets {
   return {
     stop: () => {
       stopped = true;
+      ctx.store.useGracefulPodDeletion(false);
       nodeWatch.stop();
       podWatch.stop();
       for (const k of kubelets.values()) k.stop();

@@ -305,7 +305,11 @@ describe('back-off reset, late nodes and deletion', () => {
     store.delete(PODS, 'shop', 'held-1');
     clock.advance(1_000);
     expect(messages('held-1', 'Killing')).toEqual(['Stopping container app']);
+    // `sleep` ignores SIGTERM: SIGKILL comes when the 30 s grace period is over.
+    expect(app('held-1').state?.running).toBeDefined();
+    clock.advance(30_000);
     expect(app('held-1').state?.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
+    expect(pod('held-1').metadata.deletionGracePeriodSeconds).toBe(0);
     expect(status('held-1')['phase']).toBe('Running');
   });
 });

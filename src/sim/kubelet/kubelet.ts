@@ -19,6 +19,7 @@ import { type NodeContext, PodWorker } from './pod-worker.js';
 import { type NodeUsage, type PodUsage, nodeUsage } from './usage.js';
 
 const NODES = lookupResource('nodes')!;
+const PODS = lookupResource('pods')!;
 
 /** The simulated kubelet of one node. */
 export class Kubelet {
@@ -146,11 +147,29 @@ export class Kubelet {
       existing.update(pod);
       return;
     }
+    if (pod.metadata.deletionTimestamp) {
+      this.finishDeletion(pod);
+      return;
+    }
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp) return;
+    if (phase === 'Succeeded' || phase === 'Failed') return;
     const worker = new PodWorker(this.ctx, pod, `${this.podCidrBase}.${this.nextHost++}`);
     this.workers.set(uid, worker);
     worker.start();
+  }
+
+  /**
+   * A pod being deleted that this kubelet runs nothing of (it never started it, or it ended):
+   * there is nothing to stop, so the deletion is confirmed at once with grace period 0.
+   */
+  private finishDeletion(pod: KubeObject): void {
+    const { namespace, name, uid } = pod.metadata;
+    try {
+      this.ctx.store.delete(PODS, namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: uid ?? '' } });
+    } catch (err) {
+      // Gone already, or a new pod of the same name: nothing of ours to confirm.
+      if (!(err instanceof StatusError)) throw err;
+    }
   }
 
   /** A pod bound to this node is gone from the store. */

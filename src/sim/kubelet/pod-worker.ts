@@ -73,6 +73,8 @@ interface ContainerRun {
   retry?: () => void;
   pullFailure?: { at: number; error: string };
   killing: boolean;
+  /** When the SIGKILL of the instance being stopped comes (clock ms). */
+  killDeadlineMs?: number;
   /** When the current instance started (clock ms), for the memory it has leaked since. */
   startedMs?: number;
 }
@@ -140,7 +142,9 @@ export class PodWorker {
   /** A newer version of the pod was seen; a deletionTimestamp starts termination. */
   update(pod: KubeObject): void {
     this.pod = pod as Pod;
-    if (pod.metadata.deletionTimestamp && !this.terminating) this.terminate(pod.metadata.deletionGracePeriodSeconds ?? 0);
+    if (!pod.metadata.deletionTimestamp || this.evictedMessage !== undefined) return;
+    if (!this.terminating) this.terminate(pod.metadata.deletionGracePeriodSeconds ?? 0);
+    else this.shortenKills(pod.metadata.deletionGracePeriodSeconds ?? 0);
   }
 
   /** The pod object is gone: containers are stopped, nothing more is written but the events (none when `silent`). */
@@ -412,7 +416,18 @@ export class PodWorker {
     this.cancelInstance(r);
     const handles = r.program?.exitsOnSigterm ?? true;
     const after = handles ? 100 : graceSeconds * 1000;
+    r.killDeadlineMs = this.nowMs() + after;
     this.schedule(r, after, () => this.exited(r, handles ? { exitCode: 0, reason: 'Completed' } : { exitCode: 137, reason: 'Error' }));
+  }
+
+  /** A second delete shortened the grace period: a SIGKILL due later comes after the new period. */
+  private shortenKills(graceSeconds: number): void {
+    const deadline = this.nowMs() + graceSeconds * 1000;
+    for (const r of this.runs) {
+      if (!r.killing || !r.state.running || (r.killDeadlineMs ?? 0) <= deadline) continue;
+      r.killing = false;
+      this.kill(r, graceSeconds);
+    }
   }
 
   private terminate(graceSeconds: number): void {
@@ -431,12 +446,13 @@ export class PodWorker {
 
   /**
    * Once no container runs, the kubelet finishes a graceful deletion by deleting the pod object
-   * (a no-op while finalizers hold it, as they would hold it for the real kubelet too).
+   * with grace period 0 (the status manager's final delete; finalizers still hold it, as they
+   * would hold it for the real kubelet too).
    */
   private removeWhenStopped(): void {
     if (this.ctx.offline || this.runs.some((r) => r.state.running)) return;
     try {
-      this.ctx.store.delete(PODS, this.namespace, this.name, { preconditions: { uid: this.uid } });
+      this.ctx.store.delete(PODS, this.namespace, this.name, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
     } catch {
       // Already gone, or replaced by a pod of the same name: nothing of ours to remove.
     }

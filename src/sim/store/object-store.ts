@@ -17,6 +17,7 @@ import { jsonEqual } from './equal.js';
 import { parseFieldSelector } from './field-selector.js';
 import { deepFreeze } from './frozen.js';
 import { GarbageCollector } from './garbage-collector.js';
+import { gracefulPodDelete } from './graceful-delete.js';
 import { type LabelSelector, parseLabelSelector } from './label-selector.js';
 import { NamespaceController } from './namespace-controller.js';
 import { ServiceAddresses } from './service-addresses.js';
@@ -85,6 +86,8 @@ export type WriteSubresource = 'status' | 'finalize' | 'scale';
 export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: PropagationPolicy;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** Seconds before the object should be deleted (pods, with graceful deletion on); 0 deletes at once. */
+  gracePeriodSeconds?: number;
 }
 
 /** The outcome of a delete: the object as last seen, and whether it is gone or waits on finalizers. */
@@ -170,6 +173,7 @@ export class ObjectStore {
   private readonly bookmarkTimer: NodeJS.Timeout | undefined;
   private readonly strategy: StrategyContext;
   private admission: AdmissionHook | undefined;
+  private gracefulPods = false;
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -195,6 +199,14 @@ export class ObjectStore {
    */
   useAdmission(admission: AdmissionHook | undefined): void {
     this.admission = admission;
+  }
+
+  /**
+   * Turns graceful pod deletion on (a cluster whose kubelets finish deletions) or off (a store with
+   * no kubelet, whose deleted pods go at once). Off by default: nothing would ever remove a pod.
+   */
+  useGracefulPodDeletion(enabled: boolean): void {
+    this.gracefulPods = enabled;
   }
 
   /** The newest resourceVersion written. */
@@ -356,10 +368,24 @@ export class ObjectStore {
       const early = this.deleteNamespace(r, existing, options);
       if (early) return early;
     }
+    const graceful = this.gracefulPods && r.kind === 'Pod'
+      ? gracefulPodDelete(existing, options.gracePeriodSeconds, this.now()) : { kind: 'immediate' as const };
+    // Finalizers cannot be changed through DeleteOptions while a graceful deletion is pending.
+    if (graceful.kind === 'pending') return { object: this.view(existing, r), gone: false };
     const finalizers = [...(existing.metadata.finalizers ?? [])];
     const policy = options.propagationPolicy;
     const wanted = policy === 'Orphan' ? 'orphan' : policy === 'Foreground' ? 'foregroundDeletion' : undefined;
     if (wanted && !finalizers.includes(wanted)) finalizers.push(wanted);
+    if (graceful.kind === 'mark') {
+      const next = structuredClone(existing) as Obj;
+      const meta = metaOf(next);
+      meta['finalizers'] = finalizers;
+      meta['deletionTimestamp'] = formatTime(graceful.deletionTimestamp);
+      meta['deletionGracePeriodSeconds'] = graceful.gracePeriodSeconds;
+      if (graceful.first && typeof meta['generation'] === 'number') meta['generation'] += 1;
+      const object = this.commitUpdate(r, bucket, key, existing, next, options.dryRun ?? false);
+      return { object, gone: graceful.gracePeriodSeconds === 0 && finalizers.length === 0 };
+    }
     if (finalizers.length > 0) {
       const next = structuredClone(existing) as Obj;
       const meta = metaOf(next);
@@ -560,7 +586,9 @@ export class ObjectStore {
     if (jsonEqual(next, existing)) return this.view(existing, r);
     const finalizers = (meta['finalizers'] as string[] | undefined) ?? [];
     if (finalizers.length === 0) delete meta['finalizers'];
-    if (meta['deletionTimestamp'] !== undefined && finalizers.length === 0 && namespaceFinalizers(next).length === 0) {
+    // A pod whose graceful period runs waits for its kubelet's delete, finalizers or not.
+    const graceLeft = typeof meta['deletionGracePeriodSeconds'] === 'number' && meta['deletionGracePeriodSeconds'] > 0;
+    if (meta['deletionTimestamp'] !== undefined && !graceLeft && finalizers.length === 0 && namespaceFinalizers(next).length === 0) {
       if (dryRun) return this.view(deepFreeze(next as KubeObject), r);
       return this.view(this.removeNow(bucket, key, existing, next), r);
     }
