@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SCENARIO_ROOT } from './scenario.js';
+import { BIN } from './run-bin.js';
 
-const BIN = new URL('../bin/kubetriage', import.meta.url).pathname;
 const scenarioFile = (name: string, file = 'cluster.yaml'): string => join(SCENARIO_ROOT, name, file);
 
 function run(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {

@@ -3,7 +3,7 @@
  * records its write. The log survives with the action recorded as applied and unresolved; its chain
  * verifies; the next run of the gateway finds the action, verifies it, and records the outcome.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,19 +15,11 @@ import { RealClock } from '../src/sim/clock.js';
 import { startSimCluster } from '../src/sim/cluster.js';
 import { applyScenario } from '../src/sim/scenario/apply.js';
 import { loadScenario } from '../src/sim/scenario/scenario.js';
+import { BIN, kubetriage } from './run-bin.js';
 
-const BIN = fileURLToPath(new URL('../bin/kubetriage', import.meta.url));
 const POLICY = fileURLToPath(new URL('../examples/policy.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kubetriage-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function kubetriage(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** The steps the audit log holds, in order, read without writing. */
 function steps(db: string): { action: string; step: string }[] {

@@ -4,7 +4,6 @@
  * under examples/policy.yaml; the gateway verifies that the root cause and its cascade are gone; the
  * audit log holds every step and verifies.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,19 +14,11 @@ import { RealClock } from '../src/sim/clock.js';
 import { startSimCluster } from '../src/sim/cluster.js';
 import { applyScenario } from '../src/sim/scenario/apply.js';
 import { loadScenario } from '../src/sim/scenario/scenario.js';
+import { kubetriage } from './run-bin.js';
 
-const BIN = fileURLToPath(new URL('../bin/kubetriage', import.meta.url));
 const POLICY = fileURLToPath(new URL('../examples/policy.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kubetriage-fix-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function kubetriage(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 interface Report { incidents: { id: string; cause: { id: string; mode: string; category: string; subject: { name: string } }; symptoms: unknown[] }[] }
 

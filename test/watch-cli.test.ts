@@ -14,8 +14,8 @@ import { RealClock } from '../src/sim/clock.js';
 import { startSimCluster } from '../src/sim/cluster.js';
 import { applyScenario } from '../src/sim/scenario/apply.js';
 import { loadScenario } from '../src/sim/scenario/scenario.js';
+import { BIN } from './run-bin.js';
 
-const BIN = fileURLToPath(new URL('../bin/kubetriage', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kubetriage-watch-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { restart, scale } from '../diagnose/fixes.js';
 import { AuditLog } from '../store/audit-log.js';
 import { openDatabase } from '../store/database.js';
-import { agentActor, agentUsage, sessionUsage } from './agent-session.js';
+import { agentActor, agentUsage, agentUsageWithin, sessionUsage } from './agent-session.js';
 import { blastRadius } from './blast-radius.js';
 import { shopGraph } from './fixtures.test-support.js';
 import { decide, type PolicyContext } from './policy.js';
@@ -84,6 +84,9 @@ describe('agentUsage', () => {
     expect(agentUsage(db, 'bot', '2026-03-04T09:00:00.000Z')).toEqual({ actions: 2, podsRestarted: 3, objects: 2 });
     expect(agentUsage(db, 'b%', '2026-03-04T09:00:00.000Z')).toEqual({ actions: 1, podsRestarted: 30, objects: 1 });
     expect(agentUsage(db, 'bot', '2026-03-04T10:00:00.000Z')).toEqual({ actions: 0, podsRestarted: 0, objects: 0 });
+    // The window ends at the time given and reaches back by the policy's duration.
+    expect(agentUsageWithin(db, 'bot', '1h', new Date('2026-03-04T10:00:00.000Z'))).toEqual({ actions: 2, podsRestarted: 3, objects: 2 });
+    expect(agentUsageWithin(db, 'bot', '30m', new Date('2026-03-04T10:00:00.000Z'))).toEqual({ actions: 1, podsRestarted: 2, objects: 1 });
     db.close();
   });
 

@@ -4,6 +4,7 @@
  * or a second connection under the same session forgets nothing, and what counts is what was recorded.
  */
 import type { Db } from '../store/database.js';
+import { durationMs } from './policy-schema.js';
 
 /** An agent and one of its sessions: the name its token or configuration gives, and the MCP session id. */
 export interface AgentIdentity {
@@ -44,6 +45,14 @@ export function agentUsage(db: Db, name: string, since: string): SessionUsage {
   // substr, not LIKE: a name's `_` or `%` must not match other agents.
   return usageOf(db.prepare(`SELECT action_id, step, detail FROM audit_log
     WHERE substr(actor, 1, ?) = ? AND at >= ? AND step IN ('planned', 'decided') ORDER BY seq`).all(prefix.length, prefix, since) as Row[]);
+}
+
+/**
+ * What one agent took in the window `per` (a policy duration, `1h`) that ends at `at`.
+ * @example agentUsageWithin(db, 'claude-code', '1h', new Date())
+ */
+export function agentUsageWithin(db: Db, name: string, per: string, at: Date): SessionUsage {
+  return agentUsage(db, name, new Date(at.getTime() - durationMs(per)).toISOString());
 }
 
 function usageOf(rows: Row[]): SessionUsage {

@@ -14,7 +14,7 @@ import { ApiError, type ApiClient } from '../sources/live/api-client.js';
 import { loadLive } from '../sources/live/load-live.js';
 import { AuditLog, type AuditStep } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
-import { agentUsage, sessionUsage, type AgentIdentity } from './agent-session.js';
+import { agentUsageWithin, sessionUsage, type AgentIdentity } from './agent-session.js';
 import { Approvals, planHash } from './approvals.js';
 import { blastRadius, type BlastRadius } from './blast-radius.js';
 import { kindOf, objectPath } from './api-paths.js';
@@ -202,8 +202,7 @@ function agentContext(deps: GatewayDeps, agent: AgentIdentity, at: Date): NonNul
   const usage = sessionUsage(deps.db, deps.actor);
   const window = deps.policy?.agents?.window;
   if (!window) return { name: agent.name, usage };
-  const since = new Date(at.getTime() - durationMs(window.per)).toISOString();
-  return { name: agent.name, usage, windowUsage: agentUsage(deps.db, agent.name, since) };
+  return { name: agent.name, usage, windowUsage: agentUsageWithin(deps.db, agent.name, window.per, at) };
 }
 
 type Record_ = (step: AuditStep, detail: unknown) => void;

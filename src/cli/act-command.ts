@@ -8,14 +8,14 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { kindOf, objectPath } from '../actions/api-paths.js';
-import { resolveInterrupted, submit } from '../actions/gateway.js';
+import { submit } from '../actions/gateway.js';
 import type { KubeObject, ObjectRef } from '../cluster/objects.js';
 import { apply, cordon, deletePod, restart, rolloutUndo, scale, uncordon } from '../diagnose/fixes.js';
 import { plan as makePlan, type ActionPlan, type PatchChange } from '../diagnose/plan.js';
 import type { ApiClient } from '../sources/live/api-client.js';
 import { InputError } from '../sources/input-error.js';
 import type { Io } from './diagnose-command.js';
-import { gatewayDeps, report, withGatewayOptions, type GatewayFlags } from './act-options.js';
+import { report, withGateway, withGatewayOptions, type GatewayFlags } from './act-options.js';
 
 export const ACT_VERBS = ['patch', 'scale', 'rollout-undo', 'restart', 'delete', 'cordon', 'uncordon', 'apply'] as const;
 
@@ -57,15 +57,11 @@ export function registerActCommand(program: Command, io: Io, setExitCode: (code:
 
 /** Builds the plan, submits it, prints the result; returns the exit code. */
 export async function runAct(verb: string, target: string | undefined, flags: ActFlags, io: Pick<Io, 'stdout' | 'stderr'>, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const deps = await gatewayDeps(flags, env);
-  try {
-    for (const resumed of await resolveInterrupted(deps)) io.stderr.write(`kubetriage: resolved an interrupted action ${resumed.actionId}: ${resumed.status}: ${resumed.message}\n`);
+  return withGateway(flags, io, env, async (deps) => {
     const plan = await buildPlan(verb, target, flags, deps.client, deps.namespace);
     const result = await submit(plan, deps, { ...(flags.dryRun ? { dryRun: true } : {}), ...(flags.resolves ? { resolves: flags.resolves } : {}) });
     return report(result, flags.output, io);
-  } finally {
-    deps.close();
-  }
+  });
 }
 
 /** The plan the arguments describe. Unknown kinds and odd targets are kept as given: the gateway denies them with a reason. */

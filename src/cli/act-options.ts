@@ -1,6 +1,6 @@
 /** What `act` and `approve` share: reading the policy, opening the cluster and the database, printing a gateway result, its exit code. */
 import { Option, type Command } from 'commander';
-import type { GatewayDeps, GatewayResult } from '../actions/gateway.js';
+import { resolveInterrupted, type GatewayDeps, type GatewayResult } from '../actions/gateway.js';
 import { loadPolicy } from '../actions/policy-file.js';
 import { ApiClient } from '../sources/live/api-client.js';
 import { loadKubeConfig } from '../sources/live/kubeconfig.js';
@@ -50,6 +50,22 @@ export async function gatewayDeps(flags: GatewayFlags, env: NodeJS.ProcessEnv = 
     namespace: config.getContextObject(config.getCurrentContext())?.namespace ?? 'default',
     close: () => db.close(),
   };
+}
+
+type CommandDeps = Awaited<ReturnType<typeof gatewayDeps>>;
+
+/**
+ * Runs one gateway command: opens its dependencies, first finishes any action a killed run left
+ * between apply and verify (saying so on stderr), then `work`; the database is closed either way.
+ */
+export async function withGateway<T>(flags: GatewayFlags, io: Pick<Io, 'stderr'>, env: NodeJS.ProcessEnv, work: (deps: CommandDeps) => Promise<T>): Promise<T> {
+  const deps = await gatewayDeps(flags, env);
+  try {
+    for (const resumed of await resolveInterrupted(deps)) io.stderr.write(`kubetriage: resolved an interrupted action ${resumed.actionId}: ${resumed.status}: ${resumed.message}\n`);
+    return await work(deps);
+  } finally {
+    deps.close();
+  }
 }
 
 /** Prints a result and returns its exit code. */

@@ -1,8 +1,8 @@
 /** `kubetriage approve ID --as NAME`: approves a held change and carries it out through the gateway. Exit codes as `act`. */
 import type { Command } from 'commander';
-import { approve, resolveInterrupted } from '../actions/gateway.js';
+import { approve } from '../actions/gateway.js';
 import type { Io } from './diagnose-command.js';
-import { gatewayDeps, report, withGatewayOptions, type GatewayFlags } from './act-options.js';
+import { report, withGateway, withGatewayOptions, type GatewayFlags } from './act-options.js';
 
 /** Adds `approve` to the program; `setExitCode` receives 0, 2, 3 or 4. */
 export function registerApproveCommand(program: Command, io: Io, setExitCode: (code: number) => void = (code) => { process.exitCode = code; }): void {
@@ -15,11 +15,7 @@ export function registerApproveCommand(program: Command, io: Io, setExitCode: (c
 }
 
 export async function runApprove(id: string, flags: GatewayFlags, io: Pick<Io, 'stdout' | 'stderr'>, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const deps = await gatewayDeps(flags, env);
-  try {
-    for (const resumed of await resolveInterrupted(deps)) io.stderr.write(`kubetriage: resolved an interrupted action ${resumed.actionId}: ${resumed.status}: ${resumed.message}\n`);
+  return withGateway(flags, io, env, async (deps) => {
     return report(await approve(id, deps.actor, deps), flags.output, io);
-  } finally {
-    deps.close();
-  }
+  });
 }

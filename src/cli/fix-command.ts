@@ -5,12 +5,12 @@
  * live diagnosis, by the id `diagnose` printed.
  */
 import { Option, type Command } from 'commander';
-import { resolveInterrupted, submit } from '../actions/gateway.js';
+import { submit } from '../actions/gateway.js';
 import type { IncidentReport } from '../diagnose/report.js';
 import { InputError } from '../sources/input-error.js';
 import { loadLive } from '../sources/live/load-live.js';
 import { diagnoseSnapshot, type Io } from './diagnose-command.js';
-import { gatewayDeps, report, withGatewayOptions, type GatewayFlags } from './act-options.js';
+import { report, withGateway, withGatewayOptions, type GatewayFlags } from './act-options.js';
 
 export interface FixFlags extends GatewayFlags {
   /** Which of the incident's fixes, from 1. */
@@ -30,9 +30,7 @@ export function registerFixCommand(program: Command, io: Io, setExitCode: (code:
 }
 
 export async function runFix(incidentId: string, flags: FixFlags, io: Pick<Io, 'stdout' | 'stderr'>, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const deps = await gatewayDeps(flags, env);
-  try {
-    for (const resumed of await resolveInterrupted(deps)) io.stderr.write(`kubetriage: resolved an interrupted action ${resumed.actionId}: ${resumed.status}: ${resumed.message}\n`);
+  return withGateway(flags, io, env, async (deps) => {
     const incident = findIncident(diagnoseSnapshot(await loadLive(deps.client), {}).incidents, incidentId);
     const plan = incident.cause.fixes[flags.fix - 1];
     if (!plan) {
@@ -42,9 +40,7 @@ export async function runFix(incidentId: string, flags: FixFlags, io: Pick<Io, '
     }
     const result = await submit(plan, deps, { resolves: incident.cause.id, ...(flags.dryRun ? { dryRun: true } : {}) });
     return report(result, flags.output, io);
-  } finally {
-    deps.close();
-  }
+  });
 }
 
 function findIncident(incidents: readonly IncidentReport[], id: string): IncidentReport {

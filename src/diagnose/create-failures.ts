@@ -9,22 +9,24 @@ import type { CoreEvent, KubeObject } from '../cluster/objects.js';
 import { millisOf } from '../cluster/time.js';
 
 /**
- * The newest `FailedCreate` event per controller whose message `accept`s (by the time the event last
- * happened; input order breaks ties), the most recent controller's first.
- * @example latestCreateFailures(graph, (m) => m.includes('exceeded quota:'))
+ * The newest `FailedCreate` event per controller whose message `read` understands (by the time the
+ * event last happened; input order breaks ties), with what `read` made of it, the most recent
+ * controller's first. Each message is read once.
+ * @example latestCreateFailures(graph, (m) => m.includes('exceeded quota:') || undefined)
  */
-export function latestCreateFailures(graph: ClusterGraph, accept: (message: string) => boolean): Obj<CoreEvent>[] {
-  const latest = new Map<string, { ev: Obj<CoreEvent>; at: number }>();
+export function latestCreateFailures<T>(graph: ClusterGraph, read: (message: string) => T | undefined): { ev: Obj<CoreEvent>; found: T }[] {
+  const latest = new Map<string, { ev: Obj<CoreEvent>; found: T; at: number }>();
   for (const ev of graph.eventsByReason(['FailedCreate'])) {
-    if (!ev.message || !accept(ev.message)) continue;
+    const found = ev.message ? read(ev.message) : undefined;
+    if (found === undefined) continue;
     const io = ev.involvedObject;
     if (!io.kind || !io.name) continue;
     const key = `${io.kind}/${io.namespace ?? ev.metadata.namespace ?? ''}/${io.name}`;
     const at = graph.eventTime(ev) ?? millisOf(ev.metadata.creationTimestamp) ?? 0;
     const known = latest.get(key);
-    if (!known || at >= known.at) latest.set(key, { ev, at });
+    if (!known || at >= known.at) latest.set(key, { ev, found, at });
   }
-  return [...latest.values()].sort((a, b) => b.at - a.at).map((entry) => entry.ev);
+  return [...latest.values()].sort((a, b) => b.at - a.at).map(({ ev, found }) => ({ ev, found }));
 }
 
 /** The controller an event is about, when the input holds it (by uid when the event names one). */
@@ -49,7 +51,7 @@ export function failureIsCurrent(graph: ClusterGraph, controller: KubeObject, ev
 }
 
 /** A controller still short of pods: it has fewer than it wants, so a create error of it is not yet overcome. */
-export function stillShort(controller: KubeObject): boolean {
+function stillShort(controller: KubeObject): boolean {
   const spec = controller.spec as { replicas?: number; parallelism?: number } | undefined;
   const status = controller.status as {
     replicas?: number; active?: number; succeeded?: number; conditions?: { type: string; status: string }[];

@@ -6,8 +6,8 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { agentActor, agentUsage, sessionUsage, type AgentIdentity, type SessionUsage } from '../actions/agent-session.js';
-import { durationMs, type AgentRules } from '../actions/policy-schema.js';
+import { agentActor, agentUsageWithin, sessionUsage, type AgentIdentity, type SessionUsage } from '../actions/agent-session.js';
+import type { AgentRules } from '../actions/policy-schema.js';
 import { Approvals } from '../actions/approvals.js';
 import { submit, type GatewayResult } from '../actions/gateway.js';
 import { AuditLog } from '../store/audit-log.js';
@@ -131,8 +131,7 @@ function agentBudget(agent: AgentIdentity, context: McpContext): { agentBudget?:
   const window = context.policy?.agents?.window;
   if (!window) return {};
   const { per, ...limits } = window;
-  const since = new Date(Date.now() - durationMs(per)).toISOString();
-  return { agentBudget: { per, used: agentUsage(context.db, agent.name, since), limits } };
+  return { agentBudget: { per, used: agentUsageWithin(context.db, agent.name, per, new Date()), limits } };
 }
 
 function nextStep(result: GatewayResult, dryRun: boolean): { next?: string } {

@@ -39,10 +39,9 @@ export const admissionRefusedAnalyzer: Analyzer = {
   description: 'Controllers whose pods admission refuses: an unreachable or denying webhook, PodSecurity, a missing ServiceAccount, a LimitRange',
   analyze(graph) {
     const byWorkload = new Map<string, Finding>();
-    const events = latestCreateFailures(graph, (message) => parseAdmissionRefusal(message) !== undefined);
-    for (const ev of events) {
+    for (const { ev, found: refusal } of latestCreateFailures(graph, parseAdmissionRefusal)) {
       if (!CREATING_KINDS.has(ev.involvedObject.kind ?? '')) continue;
-      const f = refusalFinding(graph, ev, parseAdmissionRefusal(ev.message ?? '')!);
+      const f = refusalFinding(graph, ev, refusal);
       if (f && !byWorkload.has(keyOf(f.subject))) byWorkload.set(keyOf(f.subject), f);
     }
     return [...byWorkload.values()];

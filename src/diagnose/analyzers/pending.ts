@@ -568,7 +568,7 @@ const QUOTA_MESSAGE = /exceeded quota: ([^,\s]+), requested: (.+?), used: (.+?),
 
 function quotaFindings(graph: ClusterGraph): Finding[] {
   const byWorkload = new Map<string, Finding>();
-  for (const ev of latestCreateFailures(graph, (message) => message.includes('exceeded quota:'))) {
+  for (const { ev } of latestCreateFailures(graph, (message) => message.includes('exceeded quota:') || undefined)) {
     const f = quotaFinding(graph, ev);
     if (f && !byWorkload.has(keyOf(f.subject))) byWorkload.set(keyOf(f.subject), f);
   }

@@ -9,9 +9,8 @@ import type { ResourceInfo } from '../resources.js';
 import type { AdmissionAttributes } from '../store/admission-hook.js';
 
 export type { AdmissionAttributes } from '../store/admission-hook.js';
-
-/** Plain JSON object. */
-export type Obj = Record<string, unknown>;
+// The plugins read objects as plain JSON with the same small readers the controllers use.
+export { type Obj, arr, rec } from '../controllers/kube.js';
 
 /** Reads of stored objects, as the plugins' listers give them. */
 export interface ClusterReader {
@@ -25,16 +24,6 @@ export interface AdmissionPlugin {
   readonly name: string;
   admit?(attributes: AdmissionAttributes, cluster: ClusterReader): void;
   validate?(attributes: AdmissionAttributes, cluster: ClusterReader): void;
-}
-
-/** A plain object field, or undefined. */
-export function rec(v: unknown): Obj | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
-}
-
-/** A list of plain objects (other entries dropped); empty for anything else. */
-export function arr(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.filter((x): x is Obj => rec(x) !== undefined) : [];
 }
 
 /** A string field, or undefined. */

@@ -14,7 +14,7 @@ import {
   evictionMessage, rankForMemoryPressure,
 } from './eviction.js';
 import type { Kubelets } from './index.js';
-import { startKubeletHarness } from './kubelet.test-support.js';
+import { startKubeletHarness, stopKubeletHarness } from './kubelet.test-support.js';
 import { MEMORY_PRESSURE_TAINT } from './pressure-taint.js';
 
 const PODS = lookupResource('pods')!;
@@ -35,10 +35,7 @@ let kubelets: Kubelets;
 beforeEach(() => {
   ({ clock, store, kubelets } = startKubeletHarness({ metadata: { name: 'small-1' }, status: { capacity: { cpu: '2', memory: '1Gi', pods: '110' }, allocatable: { cpu: '2', memory: '1Gi', pods: '110' } } }, CATALOG));
 });
-afterEach(() => {
-  kubelets.stop();
-  store.close();
-});
+afterEach(() => stopKubeletHarness({ kubelets, store }));
 
 function createPod(name: string, container: Record<string, unknown>, priority?: number): void {
   store.create(PODS, {

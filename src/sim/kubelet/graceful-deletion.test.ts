@@ -9,7 +9,7 @@ import type { ManualClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import type { ObjectStore } from '../store/index.js';
 import type { Kubelets } from './index.js';
-import { startKubeletHarness } from './kubelet.test-support.js';
+import { startKubeletHarness, stopKubeletHarness } from './kubelet.test-support.js';
 
 const PODS = lookupResource('pods')!;
 
@@ -20,10 +20,7 @@ let kubelets: Kubelets;
 beforeEach(() => {
   ({ clock, store, kubelets } = startKubeletHarness({ metadata: { name: 'worker-1' } }));
 });
-afterEach(() => {
-  kubelets.stop();
-  store.close();
-});
+afterEach(() => stopKubeletHarness({ kubelets, store }));
 
 function createPod(name: string, container: Record<string, unknown>, grace?: number): void {
   store.create(PODS, {

@@ -7,7 +7,7 @@ import { ManualClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import { ObjectStore } from '../store/index.js';
 import type { Kubelets } from './index.js';
-import { startKubeletHarness } from './kubelet.test-support.js';
+import { startKubeletHarness, stopKubeletHarness } from './kubelet.test-support.js';
 
 const PODS = lookupResource('pods')!;
 const NODES = lookupResource('nodes')!;
@@ -23,10 +23,7 @@ let kubelets: Kubelets;
 beforeEach(() => {
   ({ clock, store, kubelets } = startKubeletHarness({ metadata: { name: 'worker-1' } }));
 });
-afterEach(() => {
-  kubelets.stop();
-  store.close();
-});
+afterEach(() => stopKubeletHarness({ kubelets, store }));
 
 const renewTime = (): unknown => (store.get(LEASES, 'kube-node-lease', 'worker-1').spec as Obj)['renewTime'];
 const conditions = (): Obj[] => (store.get(NODES, undefined, 'worker-1').status as Obj)['conditions'] as Obj[];

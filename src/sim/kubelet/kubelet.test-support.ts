@@ -1,4 +1,4 @@
-/** A store, a manual clock and the kubelets of one node in namespace `shop`: the set-up of the kubelet tests. */
+/** A store, a manual clock and the kubelets of one node in namespace `shop`: the set-up (and tear-down) of the kubelet tests. */
 import { ManualClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import { ObjectStore } from '../store/index.js';
@@ -20,4 +20,10 @@ export function startKubeletHarness(node: Record<string, unknown>, catalog?: Ima
   const kubelets = startKubelets({ store, clock, ...(catalog ? { catalog } : {}) });
   clock.advance(0);
   return { clock, store, kubelets };
+}
+
+/** Stops the kubelets and closes the store: the tear-down that goes with {@link startKubeletHarness}. */
+export function stopKubeletHarness({ kubelets, store }: Pick<KubeletHarness, 'kubelets' | 'store'>): void {
+  kubelets.stop();
+  store.close();
 }

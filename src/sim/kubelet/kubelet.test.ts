@@ -8,7 +8,7 @@ import { ManualClock } from '../clock.js';
 import { lookupResource } from '../resources.js';
 import { ObjectStore } from '../store/index.js';
 import type { Kubelets } from './index.js';
-import { startKubeletHarness } from './kubelet.test-support.js';
+import { startKubeletHarness, stopKubeletHarness } from './kubelet.test-support.js';
 
 const PODS = lookupResource('pods')!;
 const NODES = lookupResource('nodes')!;
@@ -22,10 +22,7 @@ let kubelets: Kubelets;
 beforeEach(() => {
   ({ clock, store, kubelets } = startKubeletHarness({ metadata: { name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' } } }));
 });
-afterEach(() => {
-  kubelets.stop();
-  store.close();
-});
+afterEach(() => stopKubeletHarness({ kubelets, store }));
 
 function createPod(name: string, container: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject {
   return store.create(PODS, {

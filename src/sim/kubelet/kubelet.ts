@@ -74,13 +74,11 @@ export class Kubelet {
     this.ctx.offline = false;
     // A new kubelet process: its events are new ones, not repeats counted on the old process's.
     this.ctx.recorder = new EventRecorder(this.ctx.store, this.ctx.clock, { component: 'kubelet', host: this.nodeName });
-    const subject = { kind: 'Node' as const, name: this.nodeName, uid: this.nodeName };
-    const record = (reason: string, message: string) => this.ctx.recorder.record(subject, 'Normal', reason, message);
-    record('Starting', 'Starting kubelet.');
+    this.recordNodeEvent('Starting', 'Starting kubelet.');
     let enforced = false;
     const enforce = (): void => {
       enforced = true;
-      record('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+      this.recordNodeEvent('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     };
     this.reporter.post(enforce);
     if (!enforced) enforce();
@@ -119,9 +117,7 @@ export class Kubelet {
 
   /** The Node events a starting kubelet records (`kubectl describe node` shows them). */
   private recordStartup(status: Record<string, unknown>): void {
-    // The kubelet's node reference carries the node name as its uid.
-    const subject = { kind: 'Node' as const, name: this.nodeName, uid: this.nodeName };
-    const record = (reason: string, message: string) => this.ctx.recorder.record(subject, 'Normal', reason, message);
+    const record = (reason: string, message: string) => this.recordNodeEvent(reason, message);
     record('Starting', 'Starting kubelet.');
     const conditions = (status['conditions'] as { type: string }[] | undefined) ?? [];
     const reasons: Record<string, string> = {
@@ -132,6 +128,11 @@ export class Kubelet {
       if (c.type === 'Ready') record('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
       if (reason !== undefined) record(reason, `Node ${this.nodeName} status is now: ${reason}`);
     }
+  }
+
+  private recordNodeEvent(reason: string, message: string): void {
+    // The kubelet's node reference carries the node name as its uid.
+    this.ctx.recorder.record({ kind: 'Node', name: this.nodeName, uid: this.nodeName }, 'Normal', reason, message);
   }
 
   /** A pod bound to this node was added or changed. */

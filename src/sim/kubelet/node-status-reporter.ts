@@ -92,11 +92,9 @@ export class NodeStatusReporter {
 
   /** Whether a condition on the Node is not the one the kubelet would post. */
   private differs(node: KubeObject): boolean {
-    const wanted: Record<string, string> = {
-      MemoryPressure: this.memoryPressure() ? 'True' : 'False', DiskPressure: 'False', PIDPressure: 'False', Ready: 'True',
-    };
+    const wanted = conditionsOf(nodeStatus(node, this.index, formatTime(this.ctx.clock.now()), this.memoryPressure()));
     const posted = conditionsOf(node.status);
-    return Object.entries(wanted).some(([type, status]) => posted.find((c) => c['type'] === type)?.['status'] !== status);
+    return wanted.some((w) => posted.find((c) => c['type'] === w['type'])?.['status'] !== w['status']);
   }
 
   private node(): KubeObject | undefined {
